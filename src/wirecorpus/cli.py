@@ -1,0 +1,144 @@
+"""The ``wirecorpus`` command: a thin shell over the library API.
+
+Each subcommand parses its arguments, calls one library function with
+keyword arguments, and prints. A :class:`~wirecorpus.errors.WirecorpusError`
+becomes a one-line message on stderr and exit status 1; a usage error exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import WirecorpusError
+
+
+def _root(args: argparse.Namespace) -> Path:
+    from .corpus import find_root
+
+    return find_root(args.root)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    report = ingest(args.files, root=_root(args), source=args.source, lang=args.lang, license=args.license)
+    for article in report.added:
+        print(f"added {article}")
+    for name in report.unchanged:
+        print(f"unchanged {name}")
+    for _name, message in report.refused:
+        print(f"refused {message}", file=sys.stderr)
+    print(f"ingest: {len(report.added)} added, {len(report.unchanged)} unchanged, {len(report.refused)} refused")
+    return 0 if report.ok else 1
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import render, validate
+
+    report = validate(args.paths or None, root=_root(args))
+    sys.stdout.write(render(report, format=args.format))
+    return 0 if report.ok else 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    release = build(root=_root(args), out=args.out, progress=not args.quiet)
+    print(f"built {release}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import corpus_stats, render_stats
+
+    print(render_stats(corpus_stats(root=_root(args)), format=args.format), end="")
+    return 0
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from .annotate import annotate
+
+    report = annotate(
+        args.articles or None,
+        root=_root(args),
+        model=args.model,
+        n_process=args.n_process,
+        batch_size=args.batch_size,
+        progress=not args.quiet,
+    )
+    print(report.summary())
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, render
+
+    result = evaluate(root=_root(args), gold=args.gold, pred=args.pred)
+    sys.stdout.write(render(result, format=args.format))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wirecorpus",
+        description="Ingest, annotate, validate and build the wirecorpus dataset.",
+    )
+    parser.add_argument("--version", action="version", version=f"wirecorpus {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, help="the repository (default: the one around the current folder)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", parents=[common], help="add raw wire articles to corpus/")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="raw article files ('date YYYY-MM-DD' header, then the text)")
+    p.add_argument("--source", help="source name, e.g. tass (default: from the dateline's agency)")
+    p.add_argument("--lang", default="en", help="language code of the articles (default: en)")
+    p.add_argument("--license", default="other", help="licence of the article texts (default: other)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("validate", parents=[common], help="check articles and annotation files")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the whole repository)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", parents=[common], help="build the Hugging Face dataset release")
+    p.add_argument("--out", type=Path, help="release folder (default: dist/wirecorpus-<version>)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("stats", parents=[common], help="counts per layer, label, split and annotation set")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("annotate", parents=[common], help="write model annotations with a spaCy pipeline")
+    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to annotate (default: all)")
+    p.add_argument("--model", default=None, help="installed spaCy pipeline (default: the pinned en_core_web_sm)")
+    p.add_argument("--n-process", type=int, default=1, help="worker processes (default: 1)")
+    p.add_argument("--batch-size", type=int, default=64, help="texts per batch (default: 64)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("evaluate", parents=[common], help="score one annotation set against another")
+    p.add_argument("--gold", required=True, help="gold set, e.g. hand/a1")
+    p.add_argument("--pred", required=True, help="predicted set, e.g. model/en_core_web_sm-3.8.0")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except WirecorpusError as exc:
+        print(f"wirecorpus: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("wirecorpus: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

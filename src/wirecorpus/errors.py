@@ -1,0 +1,35 @@
+"""Typed exceptions. Each message names the file, the place and the problem."""
+
+from __future__ import annotations
+
+
+class WirecorpusError(Exception):
+    """Base of every error wirecorpus raises for bad input or a refused action."""
+
+
+class SchemaError(WirecorpusError):
+    """The schema file under annotations/ is missing or malformed."""
+
+
+class RepositoryError(WirecorpusError):
+    """The folder is not a wirecorpus repository, or a path lies outside it."""
+
+
+class IngestError(WirecorpusError):
+    """A raw article file was refused."""
+
+
+class ValidationFailed(WirecorpusError):
+    """The validator found errors, so the requested step was not done."""
+
+
+class BuildError(WirecorpusError):
+    """A release could not be built."""
+
+
+class LoadError(WirecorpusError):
+    """A release could not be found or loaded."""
+
+
+class ModelNotInstalled(WirecorpusError):
+    """No spaCy pipeline of the requested name is installed."""

@@ -1,0 +1,56 @@
+"""Train/test assignment by article, recorded in ``corpus/splits.json``.
+
+A new article's split comes from a hash of its id (about 20 % test); an
+assignment once recorded never changes, so an article never moves between
+splits across releases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from .corpus import CORPUS_DIR, write_text_atomic
+
+SPLITS_PATH = CORPUS_DIR / "splits.json"
+SPLITS = ("train", "test")
+TEST_PERCENT = 20
+
+
+def split_for(article_id: str) -> str:
+    """The split a new article gets: a stable function of its id alone."""
+    bucket = int(hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:8], 16) % 100
+    return "test" if bucket < TEST_PERCENT else "train"
+
+
+def read_splits(root: Path) -> dict[str, list[str]]:
+    """The recorded assignment, ``{"train": [ids], "test": [ids]}``; empty when there is none."""
+    path = Path(root) / SPLITS_PATH
+    if not path.exists():
+        return {name: [] for name in SPLITS}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: list(data.get(name, [])) for name in SPLITS}
+
+
+def assignment(root: Path) -> dict[str, str]:
+    """Article id -> split, from the recorded lists."""
+    return {article: name for name, ids in read_splits(root).items() for article in ids}
+
+
+def render_splits(splits: dict[str, list[str]]) -> str:
+    """The file text: one id per line, sorted, so that a review diff shows each move."""
+    return json.dumps({name: sorted(splits[name]) for name in SPLITS}, indent=2) + "\n"
+
+
+def record_new_articles(root: Path, article_ids: Iterable[str]) -> dict[str, str]:
+    """Give each id not yet recorded its hashed split and write the file; return the new ones."""
+    splits = read_splits(root)
+    known = {a for ids in splits.values() for a in ids}
+    added = {a: split_for(a) for a in sorted(set(article_ids) - known)}
+    if added:
+        for article, name in added.items():
+            splits[name].append(article)
+        write_text_atomic(Path(root) / SPLITS_PATH, render_splits(splits))
+    return added

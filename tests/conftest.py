@@ -1,0 +1,44 @@
+"""Shared fixtures: the real repository, a scratch copy of it, and ../shared."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = REPO / "seeds" / "000_bad78a261f8b8f9e.txt"
+SEED_ID = "tass-20200920-693f2c16"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository itself (read only)."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the repository: seeds and external files made by other projects."""
+    if not (SHARED / "external").is_dir():
+        pytest.fail(f"{SHARED}/external is missing; the tests need ../shared beside the repository")
+    return SHARED
+
+
+@pytest.fixture
+def empty_repo(tmp_path: Path) -> Path:
+    """A repository with the schema and no articles or annotations."""
+    (tmp_path / "annotations").mkdir()
+    shutil.copy(REPO / "annotations" / "schema.json", tmp_path / "annotations" / "schema.json")
+    (tmp_path / "corpus").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A scratch copy of the repository's data (seeds, corpus, annotations)."""
+    for name in ("seeds", "corpus", "annotations"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
