@@ -31,5 +31,9 @@ class LoadError(WirecorpusError):
     """A release could not be found or loaded."""
 
 
+class ExternalFileError(WirecorpusError):
+    """A file made by another project (e.g. a MEANTIME document) could not be read."""
+
+
 class ModelNotInstalled(WirecorpusError):
     """No spaCy pipeline of the requested name is installed."""
