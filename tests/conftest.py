@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,17 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = REPO / "seeds" / "000_bad78a261f8b8f9e.txt"
 SEED_ID = "tass-20200920-693f2c16"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare text with tests/golden/<name>; WIRECORPUS_UPDATE_GOLDEN=1 rewrites the file."""
+    path = GOLDEN / name
+    if os.environ.get("WIRECORPUS_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8") if path.exists() else None
+    assert actual == expected, f"{path} is stale; rerun with WIRECORPUS_UPDATE_GOLDEN=1 and review the diff"
 
 
 @pytest.fixture(scope="session")

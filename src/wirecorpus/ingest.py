@@ -139,7 +139,7 @@ def ingest(
     """
     root = Path(root).resolve()
     report = IngestReport()
-    known_texts = {a.text_sha256: a.id for a in corpus.iter_articles(root)}
+    known_texts = _known_texts(root)
     for raw_path in paths:
         name = str(raw_path)
         try:
@@ -154,6 +154,22 @@ def ingest(
             report.added.append(article.id)
     splits.record_new_articles(root, report.added)
     return report
+
+
+def _known_texts(root: Path) -> dict[str, str]:
+    """Text hash -> article id of the records already in corpus/.
+
+    A record that cannot be read is passed over here: ingest never touches
+    it, and ``wirecorpus validate`` reports it.
+    """
+    known = {}
+    for path in corpus.article_files(root):
+        try:
+            record = corpus.read_json(path)
+            known[record["text_sha256"]] = record["id"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return known
 
 
 def _ingest_one(path: Path, *, root: Path, source, lang, license, known_texts: dict[str, str]) -> schema.Article | None:

@@ -1,0 +1,221 @@
+"""Ingest: raw files -> canonical article records in corpus/."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, SEED, SEED_ID
+from wirecorpus import cli, corpus, schema, splits
+from wirecorpus.errors import IngestError
+from wirecorpus.ingest import ingest, normalize_text, parse_dateline, parse_raw
+
+SEED_RECORD = REPO / "corpus" / "tass" / "2020" / f"{SEED_ID}.json"
+
+
+def write_raw(root: Path, name: str, data: bytes | str) -> Path:
+    path = root / "raw" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def test_ingest_seed_reproduces_committed_record(empty_repo):
+    (empty_repo / "seeds").mkdir()
+    raw = empty_repo / "seeds" / SEED.name
+    raw.write_bytes(SEED.read_bytes())
+    report = ingest([raw], root=empty_repo)
+    assert report.added == [SEED_ID] and report.ok
+    written = empty_repo / "corpus" / "tass" / "2020" / f"{SEED_ID}.json"
+    assert written.read_bytes() == SEED_RECORD.read_bytes()
+
+
+def test_ingest_seed_record_fields():
+    record = corpus.read_json(SEED_RECORD)
+    assert record["date"] == "2020-09-20"
+    assert record["dateline"] == {"place": "MOSCOW", "agency": "TASS"}
+    assert record["text"].startswith("MOSCOW, September 20. /TASS/. The Kremlin")
+    assert record["text"].endswith("held on Monday.")
+    assert record["text_sha256"] == corpus.text_sha256(record["text"])
+    assert record["origin"] == f"seeds/{SEED.name}"
+    assert (record["source"], record["lang"]) == ("tass", "en")
+    assert SEED_ID in splits.read_splits(REPO)["test"]
+
+
+@pytest.mark.parametrize(
+    "raw, date, text",
+    [
+        ("date 2020-09-20 MOSCOW, Sept. 1 (TASS) - Body.", "2020-09-20", "MOSCOW, Sept. 1 (TASS) - Body."),
+        ("date 2021-01-02\nBody on the next line.\n", "2021-01-02", "Body on the next line."),
+        ("\n\t  date 2021-01-02\n\nBody after blank lines.  ", "2021-01-02", "Body after blank lines."),
+        ("date 2021-01-02\r\nOne.\r\n\r\nTwo.\r\n", "2021-01-02", "One.\n\nTwo."),
+        ("\ufeffdate 2021-01-02\nWith a byte-order mark.", "2021-01-02", "With a byte-order mark."),
+        ("date 2021-01-02\nCafe\u0301 in NFD.", "2021-01-02", "Caf\u00e9 in NFD."),
+        ("date 2021-01-02\nKeeps  inner   spacing\n\n\n and lines.", "2021-01-02", "Keeps  inner   spacing\n\n\n and lines."),
+    ],
+)
+def test_ingest_parse_raw_header_and_text_rule(raw, date, text):
+    parsed = parse_raw(raw.encode("utf-8"), name="x.txt")
+    assert parsed.date == datetime.date.fromisoformat(date)
+    assert parsed.text == text
+
+
+@pytest.mark.parametrize(
+    "data, problem",
+    [
+        (b"MOSCOW, Sept 1. Body without a header.", "no date header"),
+        (b"date 2020-13-01\nBody.", "expected a real date"),
+        (b"date 20200920\nBody.", "expected a real date"),
+        (b"date 2020-02-30 Body.", "expected a real date"),
+        (b"date 2020-09-20\n \n\t\n", "body after the date header is empty"),
+        (b"date 2020-09-20\nBad \xff\xfe bytes.", "not valid UTF-8 (byte 21"),
+        (b"date 2020-09-20\nBody\x00\x01\x02.", "binary content"),
+        (b"", "no date header"),
+    ],
+)
+def test_ingest_parse_raw_refuses_bad_files(data, problem):
+    with pytest.raises(IngestError, match="^x.txt: .*" + problem.replace("(", r"\(")):
+        parse_raw(data, name="x.txt")
+
+
+@pytest.mark.parametrize(
+    "text, place, agency",
+    [
+        ("MOSCOW, September 20. /TASS/. The Kremlin is sure.", "MOSCOW", "TASS"),
+        ("SALVADOR, Feb 26 - Brazil's state oil company said.", "SALVADOR", None),
+        ("SEOUL, Nov. 30 (Xinhua) -- South Korea's exports rose.", "SEOUL", "Xinhua"),
+        ("WASHINGTON (AP) — The Senate voted on Tuesday.", "WASHINGTON", "AP"),
+        ("NEW YORK, Sept 3 (Reuters) - Stocks fell.", "NEW YORK", "Reuters"),
+        ("ST. PETERSBURG, June 5. /TASS/. Talks began.", "ST. PETERSBURG", "TASS"),
+        ("The Kremlin is sure that cooperation helps.", None, None),
+        ("NATO - a word, not a dateline.", None, None),
+        ("In brief: MOSCOW, Sept 1 (TASS) - not at the start.", None, None),
+    ],
+)
+def test_ingest_parse_dateline(text, place, agency):
+    assert parse_dateline(text) == schema.Dateline(place=place, agency=agency)
+
+
+def test_ingest_refused_files_do_not_stop_the_others(empty_repo):
+    good = write_raw(empty_repo, "good.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    bad = write_raw(empty_repo, "bad.txt", "no header here")
+    missing = empty_repo / "raw" / "missing.txt"
+    report = ingest([bad, good, missing], root=empty_repo)
+    assert len(report.added) == 1 and report.added[0].startswith("xinhua-20210304-")
+    assert [name for name, _ in report.refused] == [str(bad), str(missing)]
+    assert "cannot read" in report.refused[1][1]
+    assert not report.ok
+    assert corpus.article_files(empty_repo) == [empty_repo / "corpus" / "xinhua" / "2021" / f"{report.added[0]}.json"]
+
+
+def test_ingest_again_is_a_no_op(empty_repo):
+    raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    first = ingest([raw], root=empty_repo)
+    record = corpus.article_files(empty_repo)[0]
+    before = (record.read_bytes(), record.stat().st_mtime_ns, (empty_repo / splits.SPLITS_PATH).read_bytes())
+    second = ingest([raw], root=empty_repo)
+    assert second.added == [] and second.unchanged == [str(raw)] and second.ok
+    assert (record.read_bytes(), record.stat().st_mtime_ns, (empty_repo / splits.SPLITS_PATH).read_bytes()) == before
+    assert first.added
+
+
+def test_ingest_never_overwrites_a_different_text_under_the_same_id(empty_repo):
+    raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    parsed = parse_raw(raw.read_bytes(), name="a.txt")
+    article_id = corpus.article_id(source="xinhua", date="2021-03-04", sha256=corpus.text_sha256(parsed.text))
+    target = empty_repo / "corpus" / "xinhua" / "2021" / f"{article_id}.json"
+    target.parent.mkdir(parents=True)
+    target.write_text('{"text": "another text"}\n', encoding="utf-8")
+    report = ingest([raw], root=empty_repo)
+    assert report.added == [] and "already holds a different text" in report.refused[0][1]
+    assert target.read_text(encoding="utf-8") == '{"text": "another text"}\n'
+
+
+def test_ingest_refuses_the_same_text_under_another_source(empty_repo):
+    raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    assert ingest([raw], root=empty_repo).ok
+    report = ingest([raw], root=empty_repo, source="yonhap")
+    assert "already in the corpus as xinhua-20210304-" in report.refused[0][1]
+    assert len(corpus.article_files(empty_repo)) == 1
+
+
+@pytest.mark.parametrize(
+    "body, source, problem",
+    [
+        ("The Kremlin said nothing.", None, "cannot tell the source"),
+        ("The Kremlin said nothing.", "Bad Source", "must be lower-case"),
+    ],
+)
+def test_ingest_refuses_an_unknown_or_malformed_source(empty_repo, body, source, problem):
+    raw = write_raw(empty_repo, "a.txt", f"date 2021-03-04\n{body}")
+    report = ingest([raw], root=empty_repo, source=source)
+    assert problem in report.refused[0][1] and not corpus.article_files(empty_repo)
+
+
+def test_ingest_refuses_files_outside_the_repository(empty_repo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "a.txt"
+    outside.write_text("date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.", encoding="utf-8")
+    report = ingest([outside], root=empty_repo)
+    assert "lies outside the repository" in report.refused[0][1]
+
+
+def test_ingest_keeps_existing_split_assignments(empty_repo):
+    raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    parsed = parse_raw(raw.read_bytes(), name="a.txt")
+    article_id = corpus.article_id(source="xinhua", date="2021-03-04", sha256=corpus.text_sha256(parsed.text))
+    other = "train" if splits.split_for(article_id) == "test" else "test"
+    (empty_repo / splits.SPLITS_PATH).write_text(json.dumps({"train": [], "test": [], other: [article_id]}), encoding="utf-8")
+    assert ingest([raw], root=empty_repo).added == [article_id]
+    assert splits.assignment(empty_repo) == {article_id: other}
+
+
+def test_ingest_splits_are_about_a_fifth_test():
+    ids = [f"tass-2020{m:02d}{d:02d}-{n:08x}" for m in range(1, 13) for d in range(1, 29) for n in range(3)]
+    share = sum(splits.split_for(i) == "test" for i in ids) / len(ids)
+    assert 0.16 < share < 0.24
+
+
+def test_ingest_brat_news_texts(empty_repo, shared_dir):
+    """Real news-style texts written by another project go in with the text rule applied."""
+    texts = sorted((shared_dir / "external" / "brat_tutorial_news").glob("*.txt"))
+    texts = [t for t in texts if t.name != "SOURCE.txt"]
+    raws = [write_raw(empty_repo, t.name, "date 2011-05-0" + str(i % 9 + 1) + "\n" + t.read_text(encoding="utf-8")) for i, t in enumerate(texts)]
+    report = ingest(raws, root=empty_repo, source="brat")
+    assert report.ok and len(report.added) == len(texts)
+    articles = {a.id: a for a in corpus.iter_articles(empty_repo)}
+    for text_file, article_id in zip(texts, report.added):
+        assert articles[article_id].text == normalize_text(text_file.read_text(encoding="utf-8"))
+
+
+def test_ingest_cli_exit_status_and_messages(empty_repo, capsys):
+    good = write_raw(empty_repo, "good.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    bad = write_raw(empty_repo, "bad.txt", b"date 2021-03-04\n\xff")
+    assert cli.main(["ingest", "--root", str(empty_repo), str(good)]) == 0
+    assert cli.main(["ingest", "--root", str(empty_repo), str(good), str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert f"unchanged {good}" in out and "0 added, 1 unchanged, 1 refused" in out
+    assert f"refused {bad}: not valid UTF-8" in err
+
+
+_BODY = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from("\n\r\t "),
+    min_size=1,
+    max_size=200,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=_BODY, same_line=st.booleans())
+def test_ingest_parse_raw_text_rule_holds_for_any_body(body, same_line):
+    raw = "date 2022-02-22" + (" " if same_line else "\n") + body
+    text = parse_raw(raw.encode("utf-8"), name="x").text
+    expected = unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip()
+    assert text == expected
+    # The record's text, written again under a header, reads back unchanged.
+    assert parse_raw(("date 2022-02-22\n" + text).encode("utf-8"), name="x").text == text
