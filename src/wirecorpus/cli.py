@@ -12,19 +12,14 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .corpus import find_root
 from .errors import WirecorpusError
 
 
-def _root(args: argparse.Namespace) -> Path:
-    from .corpus import find_root
-
-    return find_root(args.root)
-
-
-def cmd_ingest(args: argparse.Namespace) -> int:
+def cmd_ingest(args: argparse.Namespace, root: Path) -> int:
     from .ingest import ingest
 
-    report = ingest(args.files, root=_root(args), source=args.source, lang=args.lang, license=args.license)
+    report = ingest(args.files, root=root, source=args.source, lang=args.lang, license=args.license)
     for article in report.added:
         print(f"added {article}")
     for name in report.unchanged:
@@ -35,35 +30,35 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cmd_validate(args: argparse.Namespace, root: Path) -> int:
     from .validate import render, validate
 
-    report = validate(args.paths or None, root=_root(args))
+    report = validate(args.paths or None, root=root)
     sys.stdout.write(render(report, format=args.format))
     return 0 if report.ok else 1
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def cmd_build(args: argparse.Namespace, root: Path) -> int:
     from .build import build
 
-    release = build(root=_root(args), out=args.out, progress=not args.quiet)
+    release = build(root=root, out=args.out, progress=not args.quiet)
     print(f"built {release}")
     return 0
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
+def cmd_stats(args: argparse.Namespace, root: Path) -> int:
     from .stats import corpus_stats, render_stats
 
-    print(render_stats(corpus_stats(root=_root(args)), format=args.format), end="")
+    print(render_stats(corpus_stats(root=root), format=args.format), end="")
     return 0
 
 
-def cmd_annotate(args: argparse.Namespace) -> int:
+def cmd_annotate(args: argparse.Namespace, root: Path) -> int:
     from .annotate import annotate
 
     report = annotate(
         args.articles or None,
-        root=_root(args),
+        root=root,
         model=args.model,
         n_process=args.n_process,
         batch_size=args.batch_size,
@@ -73,10 +68,10 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
+def cmd_evaluate(args: argparse.Namespace, root: Path) -> int:
     from .evaluate import evaluate, render
 
-    result = evaluate(root=_root(args), gold=args.gold, pred=args.pred)
+    result = evaluate(root=root, gold=args.gold, pred=args.pred)
     sys.stdout.write(render(result, format=args.format))
     return 0
 
@@ -131,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        return args.func(args, find_root(args.root))
     except WirecorpusError as exc:
         print(f"wirecorpus: error: {exc}", file=sys.stderr)
         return 1
