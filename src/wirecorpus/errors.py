@@ -35,5 +35,13 @@ class ExternalFileError(WirecorpusError):
     """A file made by another project (e.g. a MEANTIME document) could not be read."""
 
 
+class EvaluationError(WirecorpusError):
+    """Two annotation sets could not be scored against each other."""
+
+
+class AnnotateError(WirecorpusError):
+    """Model annotation was refused: unknown articles or unusable options."""
+
+
 class ModelNotInstalled(WirecorpusError):
     """No spaCy pipeline of the requested name is installed."""
