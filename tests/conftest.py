@@ -54,3 +54,11 @@ def repo_copy(tmp_path: Path) -> Path:
     for name in ("seeds", "corpus", "annotations"):
         shutil.copytree(REPO / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture
+def evaluation_repo(repo_copy: Path) -> Path:
+    """The repository copy plus two crafted annotation sets over the seed from
+    tests/data/evaluate/: hand/g1 (gold) and model/p1 (predicted)."""
+    shutil.copytree(REPO / "tests" / "data" / "evaluate", repo_copy / "annotations", dirs_exist_ok=True)
+    return repo_copy

@@ -470,7 +470,7 @@ def _accuracy_line(name: str, accuracy: Accuracy) -> str:
 
 
 def _coverage_lines(result: EvaluationResult) -> list[str]:
-    lines = [f"articles scored: {len(result.articles)} ({', '.join(result.articles)})"]
+    lines = [f"articles scored: {len(result.articles)}"]
     for name, articles in ((result.gold, result.gold_only), (result.pred, result.pred_only)):
         if articles:
             lines.append(f"only in {name} (not scored): {', '.join(articles)}")
