@@ -285,10 +285,11 @@ def arrow_schema(config: str):
     """The pyarrow schema of a config's Parquet files."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(name, _arrow_type(spec), nullable=True) for name, spec in row_fields(config)])
+    return pa.schema([pa.field(name, arrow_type(spec), nullable=True) for name, spec in row_fields(config)])
 
 
-def _arrow_type(spec: FieldSpec):
+def arrow_type(spec: FieldSpec):
+    """The pyarrow type of one field (also used to parse the JSON files)."""
     import pyarrow as pa
 
     scalar = {"string": pa.string(), "int": pa.int32(), "date": pa.date32()}
@@ -303,7 +304,7 @@ def _arrow_type(spec: FieldSpec):
 def _arrow_struct(record: type):
     import pyarrow as pa
 
-    return pa.struct([pa.field(s.name, _arrow_type(s)) for s in field_specs(record)])
+    return pa.struct([pa.field(s.name, arrow_type(s)) for s in field_specs(record)])
 
 
 def features(config: str):
