@@ -116,13 +116,17 @@ def _text_of(root: Any, path: Path) -> MeantimeText:
     return MeantimeText(root.get("doc_name") or path.stem, root.get("url", ""), text, tokens)
 
 
-def iter_texts(folder: Path) -> Iterator[MeantimeText]:
+def document_paths(folder: Path) -> list[Path]:
     """Every ``*.xml`` document under a folder (recursively), sorted by path."""
     paths = sorted(Path(folder).rglob("*.xml"))
     if not paths:
         raise ExternalFileError(f"{folder}: no MEANTIME .xml files found")
-    for path in paths:
-        yield read_text(path)
+    return paths
+
+
+def iter_texts(folder: Path) -> Iterator[MeantimeText]:
+    """The text of every document under a folder, in path order."""
+    return map(read_text, document_paths(folder))
 
 
 def detokenize(raw_tokens: list[tuple[str, int, str]]) -> tuple[str, tuple[Token, ...]]:
@@ -239,12 +243,8 @@ def read_document(path: Path) -> MeantimeDocument:
 
 
 def iter_documents(folder: Path) -> Iterator[MeantimeDocument]:
-    """Every ``*.xml`` document under a folder (recursively), sorted by path."""
-    paths = sorted(Path(folder).rglob("*.xml"))
-    if not paths:
-        raise ExternalFileError(f"{folder}: no MEANTIME .xml files found")
-    for path in paths:
-        yield read_document(path)
+    """The text and gold markables of every document under a folder, in path order."""
+    return map(read_document, document_paths(folder))
 
 
 def _entity_types(markables: Any, links: list[Any]) -> dict[str, str]:
