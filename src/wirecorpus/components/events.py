@@ -19,7 +19,6 @@ from spacy.tokens import Doc, Token
 from ..schema import Inventory
 from .lexicons import PREP_SLOT, SpeechLexicon, TriggerLexicon, TriggerRule, repository_root
 from .mentions import Mentions
-from .quotes import subject_of
 
 VERSION = "1.0.0"
 EXTENSION = "wirecorpus_events"
@@ -29,6 +28,7 @@ CLAUSE_DEPTH = 4
 # Passing a verb or a noun means the entity belongs to another clause or phrase.
 CLAUSE_BREAK_POS = frozenset({"VERB", "AUX", "NOUN", "PROPN"})
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+THIRD_PERSON = frozenset({"he", "she", "it", "they"})
 
 if not Doc.has_extension(EXTENSION):
     Doc.set_extension(EXTENSION, default=[])
@@ -58,7 +58,7 @@ def find_events(doc: Doc, lexicon: TriggerLexicon, speech: SpeechLexicon) -> lis
             continue
         slots = dependant_slots(token)
         mentions = mentions_for(doc, mentions)
-        rule = next((r for r in rules if _matches(r, token, slots, mentions)), None)
+        rule = next((r for r in rules if _matches(r, token, slots, speech, mentions)), None)
         if rule is None:
             continue
         arguments = _arguments(token, rule, slots, lexicon, speech, mentions)
@@ -95,7 +95,7 @@ def dependant_slots(token: Token) -> dict[str, list[Token]]:
     return slots
 
 
-def _matches(rule: TriggerRule, token: Token, slots: dict[str, list[Token]], mentions: Mentions) -> bool:
+def _matches(rule: TriggerRule, token: Token, slots: dict[str, list[Token]], speech, mentions: Mentions) -> bool:
     if rule.tags and token.tag_ not in rule.tags:
         return False
     if rule.requires_child and not any(slots.get(dep) for dep in rule.requires_child):
@@ -103,13 +103,16 @@ def _matches(rule: TriggerRule, token: Token, slots: dict[str, list[Token]], men
     if any(slots.get(dep) for dep in rule.forbids_child):
         return False
     objects = slots.get("obj", [])
-    if rule.object_lemmas and not any(o.lemma_.lower() in rule.object_lemmas for o in objects):
+    lemmas = {o.lemma_.lower() for o in objects}
+    if rule.object_lemmas and not lemmas & rule.object_lemmas or lemmas & rule.excluded_object_lemmas:
         return False
     if rule.object_labels and not any(mentions.labels_at(o.i) in rule.object_labels for o in objects):
         return False
-    if rule.subject_lemmas:
-        subject = subject_of(token)
-        if subject is None or subject.lemma_.lower() not in rule.subject_lemmas:
+    if rule.subject_lemmas or rule.subject_labels:
+        subject = acting_subject(token)
+        if subject is None or rule.subject_lemmas and subject.lemma_.lower() not in rule.subject_lemmas:
+            return False
+        if rule.subject_labels and _resolve(subject, rule.subject_labels, speech, mentions) is None:
             return False
     if rule.modifier_lemmas:
         modifiers = (c for c in token.children if c.dep_ in MODIFIER_DEPS)
@@ -130,21 +133,41 @@ def _arguments(token, rule, slots, lexicon, speech, mentions) -> list[tuple[str,
 
     for slot, role in rule.frame.items():
         fillers = list(slots.get(slot, ()))
-        if slot == "subj" and not fillers:
-            inherited = subject_of(token) if token.dep_ in ("xcomp", "conj") else None
-            fillers = [inherited] if inherited is not None else []
+        if slot == "subj" and not fillers and token.dep_ in ("xcomp", "conj"):
+            subject = acting_subject(token)
+            fillers = [subject] if subject is not None else []
         for filler in _with_conjuncts(fillers):
-            labels = lexicon.labels_for(role)
-            if filler.pos_ == "PRON":
-                add(role, mentions.resolve(filler, labels, speech.pronouns).entity)
-            else:
-                add(role, mentions.entity_near(filler, labels))
+            add(role, _resolve(filler, lexicon.labels_for(role), speech, mentions))
     allowed = lexicon.event_roles[rule.type]
     for number in _clause_entities(token, mentions):
         role = _setting_role(mentions, number, lexicon)
         if role in allowed:
             add(role, number)
     return arguments
+
+
+def acting_subject(verb: Token) -> Token | None:
+    """Who does what a verb says: its subject or by-agent; under "tell X to buy", X; else its head's."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    if verb.dep_ == "xcomp":
+        controller = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative")), None)
+        return controller if controller is not None else acting_subject(verb.head)
+    if verb.dep_ == "conj" and verb.head.pos_ in CLAUSE_BREAK_POS:
+        return acting_subject(verb.head)
+    return None
+
+
+def _resolve(token: Token, labels: frozenset[str], speech: SpeechLexicon, mentions: Mentions) -> int | None:
+    """The entity a filler names; a pronoun only in the third person, as "we" speaks from a quote."""
+    if token.pos_ != "PRON":
+        return mentions.entity_near(token, labels)
+    if token.lower_ not in THIRD_PERSON:
+        return None
+    return mentions.resolve(token, labels, speech.pronouns).entity
 
 
 def _with_conjuncts(tokens: list[Token]) -> list[Token]:

@@ -91,7 +91,9 @@ class TriggerRule:
     object_lemmas: frozenset[str] = frozenset()
     subject_lemmas: frozenset[str] = frozenset()
     modifier_lemmas: frozenset[str] = frozenset()
+    excluded_object_lemmas: frozenset[str] = frozenset()
     object_labels: frozenset[str] = frozenset()
+    subject_labels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,9 @@ def _trigger_rule(number: int, entry: dict, frames: dict, inventory: Inventory) 
         object_lemmas=frozenset(entry.get("object_lemmas", ())),
         subject_lemmas=frozenset(entry.get("subject_lemmas", ())),
         modifier_lemmas=frozenset(entry.get("modifier_lemmas", ())),
+        excluded_object_lemmas=frozenset(entry.get("excluded_object_lemmas", ())),
         object_labels=frozenset(entry.get("object_labels", ())),
+        subject_labels=frozenset(entry.get("subject_labels", ())),
     )
 
 
