@@ -84,9 +84,11 @@ def test_evaluate_scores_crafted_accuracies(crafted):
     assert crafted.articles == (SEED_ID,) and crafted.gold_only == crafted.pred_only == ()
 
 
-def test_evaluate_scores_identical_sets_are_perfect(evaluation_repo):
-    shutil.copytree(evaluation_repo / "annotations/hand/g1", evaluation_repo / "annotations/model/same")
-    result = evaluate(root=evaluation_repo, gold="hand/g1", pred="model/same")
+@pytest.mark.parametrize("gold", ["g1", "a1"])
+def test_evaluate_scores_identical_sets_are_perfect(evaluation_repo, gold):
+    shutil.copytree(evaluation_repo / "annotations/hand" / gold, evaluation_repo / "annotations/model/same")
+    result = evaluate(root=evaluation_repo, gold=f"hand/{gold}", pred="model/same")
+    assert result.articles == (SEED_ID,)
     for layer in result.layers:
         for row in layer.rows:
             for counts in (row.strict, row.overlap):
