@@ -62,3 +62,10 @@ def evaluation_repo(repo_copy: Path) -> Path:
     tests/data/evaluate/: hand/g1 (gold) and model/p1 (predicted)."""
     shutil.copytree(REPO / "tests" / "data" / "evaluate", repo_copy / "annotations", dirs_exist_ok=True)
     return repo_copy
+
+
+@pytest.fixture
+def valid_repo(empty_repo: Path) -> Path:
+    """A small valid repository: one article, its hand annotation and the splits (tests/fixtures/valid_repo)."""
+    shutil.copytree(REPO / "tests" / "fixtures" / "valid_repo", empty_repo, dirs_exist_ok=True)
+    return empty_repo

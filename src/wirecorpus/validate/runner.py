@@ -1,0 +1,226 @@
+"""Run the checks: each file level by level, a lower level's errors gating the higher ones.
+
+Units of files (an article and its annotation files) are independent, so a
+large corpus is checked by a pool of worker processes; the corpus-wide state
+(text hashes, for duplicate texts) stays in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import corpus, schema, splits
+from .annotations import (
+    ArticleText,
+    check_article_link,
+    check_identity,
+    check_ids,
+    check_overlaps,
+    check_references,
+    check_schema_version,
+    check_spans,
+)
+from .articles import check_article, expected_article_path
+from .corpus_checks import check_split_member, check_splits_members, check_splits_shape, check_unique_text, report_misplaced
+from .files import read_json_file
+from .registry import Collector, Finding
+from .shapes import Shape, check_record, compile_shape
+from .targets import ANNOTATION, ARTICLE, collect
+
+# Below this many units a pool costs more to start than it saves.
+POOL_MIN_UNITS = 2000
+POOL_CHUNK = 64
+
+
+@dataclass
+class ValidationReport:
+    """The findings of a run, sorted by file and line, and how many files were checked."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every check of a run needs; handed once to each worker process."""
+
+    root: Path
+    inventory: schema.Inventory
+    article_shape: Shape
+    annotation_shape: Shape
+    assignment: dict[str, str] | None  # article id -> split; None when corpus/splits.json is unusable
+
+    def relative(self, path: str) -> str:
+        prefix = str(self.root) + os.sep
+        return path[len(prefix) :].replace(os.sep, "/") if path.startswith(prefix) else Path(path).as_posix()
+
+
+@dataclass
+class UnitResult:
+    findings: list[Finding] = field(default_factory=list)
+    articles: list[tuple[str, str, str]] = field(default_factory=list)  # (id, path, text hash) past level 3
+
+
+def validate(paths: list[Path] | None = None, *, root: Path, workers: int | None = None) -> ValidationReport:
+    """Check files or folders (None: the whole repository) and report every finding.
+
+    Never modifies anything. ``workers`` is the number of processes for a
+    large run (default: the CPUs available to this process).
+    """
+    root = Path(root).resolve()
+    inventory = schema.Inventory.load(root)
+    targets = collect(paths, root)
+    report = ValidationReport(files=targets.files)
+    for path in targets.missing:
+        found = Collector(path)
+        read_json_file(Path(path), found)
+        report.findings += found.findings()
+    assignment = None
+    if targets.splits:
+        assignment = _check_splits_file(root, report)
+    context = Context(root, inventory, compile_shape(schema.Article, inventory), compile_shape(schema.AnnotationFile, inventory), assignment)
+    first_by_text: dict[str, tuple[str, str]] = {}
+    for result in _results(targets.units, context, workers):
+        report.findings += result.findings
+        for article_id, path, text_hash in result.articles:
+            found = Collector(path)
+            check_unique_text(article_id, text_hash, first_by_text, found)
+            report.findings += found.findings()
+    for path in targets.misplaced:
+        found = Collector(context.relative(path))
+        report_misplaced(found)
+        report.findings += found.findings()
+    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.level, f.id))
+    return report
+
+
+def _check_splits_file(root: Path, report: ValidationReport) -> dict[str, str] | None:
+    """Check corpus/splits.json; return its assignment ({} when there is no file, None when unusable)."""
+    path = root / splits.SPLITS_PATH
+    if not path.exists():
+        return {}
+    report.files += 1
+    found = Collector(splits.SPLITS_PATH.as_posix())
+    text, data = read_json_file(path, found)
+    assignment = None
+    if data is not None and check_splits_shape(data, found) is not None:
+        article_ids = {p.stem for p in corpus.article_files(root)}
+        assignment = check_splits_members(data, article_ids, found)
+    report.findings += found.findings(text=text, data=data)
+    return assignment
+
+
+def _results(units: list, context: Context, workers: int | None) -> Iterable[UnitResult]:
+    workers = workers or _available_cpus()
+    if workers <= 1 or len(units) < POOL_MIN_UNITS:
+        return (check_unit(unit, context) for unit in units)
+    return _pooled(units, context, workers)
+
+
+def _available_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _pooled(units: list, context: Context, workers: int) -> Iterator[UnitResult]:
+    with multiprocessing.Pool(workers, initializer=_set_worker_context, initargs=(context,)) as pool:
+        yield from pool.imap(_check_unit_in_worker, units, chunksize=POOL_CHUNK)
+
+
+_WORKER_CONTEXT: Context | None = None
+
+
+def _set_worker_context(context: Context) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+
+
+def _check_unit_in_worker(unit) -> UnitResult:
+    return check_unit(unit, _WORKER_CONTEXT)
+
+
+def check_unit(unit: tuple[tuple[str, str], ...], context: Context) -> UnitResult:
+    """Check one unit's files; its articles come first, so their texts serve its annotations."""
+    result = UnitResult()
+    texts: dict[str, ArticleText] = {}
+    for kind, path in unit:
+        relative = context.relative(path)
+        found = Collector(relative)
+        text, data = read_json_file(Path(path), found)
+        if data is not None:
+            as_annotation = kind == ANNOTATION or (kind != ARTICLE and type(data) is dict and "annotator" in data)
+            if as_annotation:
+                _annotation_levels(data, relative, context, found, texts)
+            else:
+                _article_levels(data, relative, context, found, texts, result)
+        elif kind == ARTICLE:
+            texts[relative] = ArticleText(relative, None, None)
+        result.findings += found.findings(text=text, data=data)
+    return result
+
+
+def _article_levels(data: Any, path: str, context: Context, found: Collector, texts: dict, result: UnitResult) -> None:
+    check_record(context.article_shape, data, (), found)
+    if found.errors():
+        texts[path] = ArticleText(path, None, None)
+        return
+    text_hash = corpus.text_sha256(data["text"])
+    texts[path] = ArticleText(path, data["text"], text_hash)
+    check_article(data, path, text_hash, found)
+    if found.errors():
+        return
+    if context.assignment is not None:
+        check_split_member(data["id"], context.assignment, found)
+    result.articles.append((data["id"], path, text_hash))
+
+
+def _annotation_levels(data: Any, path: str, context: Context, found: Collector, texts: dict) -> None:
+    check_record(context.annotation_shape, data, (), found)
+    if found.errors():
+        return
+    check_schema_version(data, context.inventory, found)
+    if found.errors():
+        return
+    check_identity(data, path, found)
+    ids = check_ids(data, found)
+    check_references(data, ids, context.inventory, found)
+    text = check_article_link(data, _article_for(data["article"], context, texts), found)
+    if text is not None:
+        check_spans(data, text, found)
+        check_overlaps(data["entities"], len(text), found)
+
+
+def _article_for(article_id: str, context: Context, texts: dict[str, ArticleText]) -> ArticleText | None:
+    """The article an annotation names: from its unit, or read (quietly) from where its id puts it."""
+    match = corpus.ID_PATTERN.match(article_id)
+    if not match:
+        return None
+    date = match["date"]
+    path = expected_article_path(match["source"], f"{date[:4]}-{date[4:6]}-{date[6:]}", article_id)
+    if path in texts:
+        return texts[path]
+    if not (context.root / path).is_file():
+        return None
+    quiet = Collector(path)
+    _, data = read_json_file(context.root / path, quiet)
+    if data is not None:
+        check_record(context.article_shape, data, (), quiet)
+    if data is None or quiet.errors():
+        return ArticleText(path, None, None)
+    return ArticleText(path, data["text"], corpus.text_sha256(data["text"]))

@@ -1,0 +1,94 @@
+"""Which files a validation run checks, and in what groups.
+
+Files are grouped by article id into units: the article record and every
+annotation file named after it. A unit is checked in one go, so an article's
+text is read once and held only while its annotations are checked; memory
+stays bounded by a unit, not by the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import corpus, splits
+
+ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
+
+
+@dataclass
+class Targets:
+    """The files of one run: units of article and annotation files, and the rest.
+
+    ``files`` leaves out corpus/splits.json, which is counted when it exists.
+    """
+
+    units: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # ((kind, absolute path), ...)
+    splits: bool = False  # whether corpus/splits.json is checked
+    misplaced: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # named paths that do not exist
+
+    @property
+    def files(self) -> int:
+        return sum(len(unit) for unit in self.units) + len(self.misplaced) + len(self.missing)
+
+
+def layout_kind(parts: tuple[str, ...]) -> str | None:
+    """What a repository-relative path is in the layout: article, annotation, splits, misplaced, or None (not data)."""
+    if not parts or not parts[-1].endswith(".json"):
+        return None
+    if parts[0] == corpus.CORPUS_DIR.name:
+        if parts == splits.SPLITS_PATH.parts:
+            return "splits"
+        return ARTICLE if len(parts) == 4 else "misplaced"
+    if parts[0] == corpus.ANNOTATIONS_DIR.name and len(parts) > 1 and parts[1] in corpus.ANNOTATOR_KINDS:
+        return ANNOTATION if len(parts) == 4 else "misplaced"
+    return None
+
+
+def collect(paths: list[Path] | None, root: Path) -> Targets:
+    """The targets of ``paths`` (files or folders), or of the whole repository when None."""
+    root = root.resolve()
+    if paths is None:
+        paths = [root / corpus.CORPUS_DIR, root / corpus.ANNOTATIONS_DIR]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    targets = Targets()
+    seen: set[str] = set()
+    for path in paths:
+        path = Path(path).resolve()
+        if not path.exists():
+            targets.missing.append(str(path))
+        for file in _files(path):
+            if file not in seen:
+                seen.add(file)
+                _place(file, root, groups, targets, named=path.is_file())
+    # Articles first in each unit, so that their annotation files find them checked.
+    targets.units = [tuple(sorted(groups[key], key=lambda item: (item[0] != ARTICLE, item[1]))) for key in sorted(groups)]
+    targets.splits = targets.splits or any(kind == ARTICLE for unit in targets.units for kind, _ in unit)
+    return targets
+
+
+def _files(path: Path) -> list[str]:
+    if path.is_file():
+        return [str(path)]
+    found = []
+    for folder, dirs, names in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(folder, name) for name in sorted(names) if name.endswith(".json") and not name.startswith("."))
+    return found
+
+
+def _place(file: str, root: Path, groups: dict[str, list[tuple[str, str]]], targets: Targets, *, named: bool) -> None:
+    prefix = str(root) + os.sep
+    parts = tuple(file[len(prefix) :].split(os.sep)) if file.startswith(prefix) else ()
+    kind = layout_kind(parts)
+    if kind == "splits":
+        targets.splits = True
+    elif kind == "misplaced":
+        targets.misplaced.append(file)
+    elif kind in (ARTICLE, ANNOTATION):
+        groups.setdefault(Path(file).stem, []).append((kind, file))
+    elif not parts or (named and parts[0] not in (corpus.CORPUS_DIR.name, corpus.ANNOTATIONS_DIR.name)):
+        # A file outside the data folders (a contribution not yet in place): told apart by its content.
+        groups.setdefault(f"\x00{file}", []).append((LOOSE, file))
