@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from ._version import __version__
 
+# Bound here, before anything imports the submodule of the same name, so that
+# `wirecorpus.load` stays the function; the submodule imports `datasets` only when called.
+from .load import load
+
 __all__ = ["__version__", "load"]
-
-
-def __getattr__(name: str):
-    # `load` pulls in `datasets`; import it only when asked for.
-    if name == "load":
-        from .load import load
-
-        return load
-    raise AttributeError(f"module 'wirecorpus' has no attribute {name!r}")

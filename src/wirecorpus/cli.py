@@ -39,10 +39,11 @@ def cmd_validate(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_build(args: argparse.Namespace, root: Path) -> int:
-    from .build import build
+    from .build import build, release_path
 
+    existed = release_path(root, args.out).exists()
     release = build(root=root, out=args.out, progress=not args.quiet)
-    print(f"built {release}")
+    print(f"{'up to date' if existed else 'built'} {release}")
     return 0
 
 

@@ -1,0 +1,240 @@
+"""Build the release: ``wirecorpus build``.
+
+A release is a Hugging Face dataset repository with no code::
+
+    dist/wirecorpus-<version>/
+        README.md                                        dataset card (YAML header + body)
+        data/<config>/<split>-NNNNN-of-NNNNN.parquet     rows, sharded by row count
+        MANIFEST.json                                    size and SHA-256 of every other file
+
+The build refuses a repository the validator finds errors in. Rows are
+streamed chunk by chunk (:mod:`wirecorpus.rows`) into shards of at most
+:data:`SHARD_ROWS` rows, so memory is bounded by a shard, not by the corpus. A
+split with no rows (say the ``model`` config before any model annotations)
+has no shard and is left out of the card's ``configs``, since ``datasets``
+cannot load an empty split; :func:`wirecorpus.load.load` gives it as an empty
+dataset with the config's features. The same inputs give byte-identical files: rows in a
+fixed order, no timestamps, Parquet writer options pinned. Everything is
+written to a temporary sibling folder and renamed into place at the end; an
+existing release is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import card, rows, schema
+from ._version import __version__
+from .errors import BuildError, ValidationFailed
+from .splits import SPLITS
+from .stats import Stats, count_chunk
+
+SHARD_ROWS = 10_000
+ROW_GROUP_ROWS = 1_000
+# Pinned so that output bytes depend on the rows alone.
+PARQUET_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "version": "2.6",
+    "data_page_version": "1.0",
+}
+MANIFEST_NAME = "MANIFEST.json"
+CARD_NAME = "README.md"
+
+
+def release_path(root: Path, out: Path | None = None) -> Path:
+    """Where a build goes: ``out``, else ``dist/wirecorpus-<version>`` in the repository."""
+    return Path(out) if out is not None else Path(root) / "dist" / f"wirecorpus-{__version__}"
+
+
+def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Path:
+    """Validate the repository and write its release; return the release folder.
+
+    If the release folder exists and holds exactly what this build would
+    write, it is left as it is (up to date); if it differs, the build is refused.
+    """
+    root = Path(root)
+    target = release_path(root, out)
+    _require_valid(root)
+    corpus_plan = rows.plan(root)
+    if not any(corpus_plan.splits.values()):
+        raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        _write_release(root, corpus_plan, staging, progress=progress)
+        _move_into_place(root, staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _require_valid(root: Path) -> None:
+    from .validate import validate
+
+    report = validate(None, root=root)
+    errors = sum(1 for finding in report.findings if finding.severity == "error")
+    if errors:
+        raise ValidationFailed(
+            f"the repository has {errors} validation error(s), so no release was built; "
+            "run `wirecorpus validate` to see them"
+        )
+
+
+def _move_into_place(root: Path, staging: Path, target: Path) -> None:
+    if not target.exists():
+        staging.rename(target)
+        return
+    old = target / MANIFEST_NAME
+    if old.is_file() and old.read_bytes() == (staging / MANIFEST_NAME).read_bytes():
+        return
+    raise BuildError(
+        f"{target}: a release of version {__version__} already exists with different content; "
+        f"bump the version in src/wirecorpus/_version.py or remove the folder"
+    )
+
+
+# --------------------------------------------------------------------------
+# Writing.
+
+
+class BackgroundWrites:
+    """Parquet files written on a thread while the next rows are parsed (Arrow releases the GIL).
+
+    At most ``limit`` shards wait or are being written, which keeps memory bounded.
+    """
+
+    def __init__(self, limit: int = 2) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.futures: deque[Future] = deque()
+        self.limit = limit
+
+    def submit(self, shard: pa.Table, path: Path) -> None:
+        while len(self.futures) >= self.limit:
+            self.futures.popleft().result()
+        self.futures.append(self.pool.submit(pq.write_table, shard, path, row_group_size=ROW_GROUP_ROWS, **PARQUET_OPTIONS))
+
+    def wait(self) -> None:
+        while self.futures:
+            self.futures.popleft().result()
+
+    def __enter__(self) -> BackgroundWrites:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class ShardWriter:
+    """Collects one config and split's rows and writes them out a full shard at a time."""
+
+    folder: Path
+    config: str
+    split: str
+    writes: BackgroundWrites
+    pending: list[pa.Table] = field(default_factory=list)
+    pending_rows: int = 0
+    written: list[tuple[Path, int]] = field(default_factory=list)  # (file, Arrow bytes)
+    rows: int = 0
+
+    def add(self, table: pa.Table) -> None:
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        while self.pending_rows >= SHARD_ROWS:
+            self._flush(SHARD_ROWS)
+
+    def finish(self) -> None:
+        """Write the last, partial shard."""
+        if self.pending_rows:
+            self._flush(self.pending_rows)
+
+    def output(self) -> card.SplitOutput:
+        """Once every write is done: name the shards ``<split>-NNNNN-of-NNNNN.parquet``."""
+        total = len(self.written)
+        files = []
+        for index, (path, _) in enumerate(self.written):
+            final = path.with_name(f"{self.split}-{index:05d}-of-{total:05d}.parquet")
+            path.rename(final)
+            files.append(final.relative_to(self.folder).as_posix())
+        return card.SplitOutput(
+            config=self.config,
+            split=self.split,
+            num_examples=self.rows,
+            num_bytes=sum(nbytes for _, nbytes in self.written),
+            download_size=sum((self.folder / f).stat().st_size for f in files),
+            files=tuple(files),
+        )
+
+    def _flush(self, count: int) -> None:
+        table = pa.concat_tables(self.pending)
+        shard, rest = table.slice(0, count).combine_chunks(), table.slice(count)
+        self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
+        path = self.folder / "data" / self.config / f"{self.split}-{len(self.written):05d}.partial"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writes.submit(shard.replace_schema_metadata(_parquet_metadata(self.config)), path)
+        self.written.append((path, shard.nbytes))
+        self.rows += shard.num_rows
+
+
+def _parquet_metadata(config: str) -> dict[str, str]:
+    # The features in the file itself too, as `datasets` writes them, so a lone shard reads back right.
+    return {"huggingface": json.dumps({"info": {"features": schema.features(config).to_dict()}}, sort_keys=True)}
+
+
+def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, *, progress: bool) -> None:
+    from tqdm.auto import tqdm
+
+    stats = Stats()
+    total = sum(len(ids) for ids in corpus_plan.splits.values())
+    with BackgroundWrites() as writes, tqdm(total=total, unit="article", desc="build", disable=not progress) as bar:
+        writers = {(c, s): ShardWriter(folder, c, s, writes) for c in schema.CONFIGS for s in SPLITS}
+        for chunk in rows.iter_chunks(corpus_plan):
+            count_chunk(stats, chunk)
+            for config, table in chunk.tables.items():
+                writers[config, chunk.split].add(table)
+            bar.update(chunk.tables[rows.ARTICLE_CONFIG].num_rows)
+        for writer in writers.values():
+            writer.finish()
+        writes.wait()
+    outputs = [writer.output() for writer in writers.values()]
+    evaluations = _evaluations(root, corpus_plan)
+    (folder / CARD_NAME).write_text(card.card_text(root, stats, outputs, evaluations), encoding="utf-8")
+    (folder / MANIFEST_NAME).write_text(manifest(folder), encoding="utf-8")
+
+
+def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
+    """Markdown scores of each model set against each hand set it shares articles with."""
+    from . import evaluate
+
+    tables = []
+    for hand, hand_articles in corpus_plan.sets["hand"].items():
+        for model, model_articles in corpus_plan.sets["model"].items():
+            if hand_articles & model_articles:
+                result = evaluate.evaluate(root=root, gold=f"hand/{hand}", pred=f"model/{model}")
+                tables.append(evaluate.render(result, format="markdown"))
+    return tables
+
+
+def manifest(folder: Path) -> str:
+    """``MANIFEST.json``: version, and path, size and SHA-256 of every file, sorted by path."""
+    files = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME):
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        files.append({"path": path.relative_to(folder).as_posix(), "size": path.stat().st_size, "sha256": digest.hexdigest()})
+    return json.dumps({"name": card.PRETTY_NAME, "version": __version__, "files": files}, indent=2) + "\n"

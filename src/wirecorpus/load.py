@@ -1,0 +1,88 @@
+"""Load a release with ``datasets``: ``wirecorpus.load``.
+
+A release is a plain dataset repository (Parquet shards and a card), so
+``datasets.load_dataset("dist/wirecorpus-<version>", "hand", split="test")``
+works as well; this entry point adds the default location, clear errors, and
+empty splits: a split with no rows is not in a release (``datasets`` cannot
+load one), and is given here as an empty dataset with the config's features.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import corpus, schema
+from ._version import __version__
+from .errors import LoadError, RepositoryError
+from .splits import SPLITS
+
+# owner/name as the Hub spells repository ids.
+HUB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
+CARD_NAME = "README.md"
+
+
+def load(config: str = "hand", split: str | None = None, *, path: str | Path | None = None, revision: str | None = None):
+    """A config of the dataset: a ``datasets.Dataset`` for one split, else a ``DatasetDict``.
+
+    ``path`` is a release folder, or a Hub repository id (``owner/name``, with an
+    optional ``revision``); by default the release built in the repository
+    around the current folder, else around the installed package.
+    """
+    if config not in schema.CONFIGS:
+        raise LoadError(f"no config {config!r}; the configs are {', '.join(schema.CONFIGS)}")
+    if split is not None and split not in SPLITS:
+        raise LoadError(f"no split {split!r}; the splits are {', '.join(SPLITS)}")
+    if path is None:
+        return _load_folder(default_release(), config, split, revision)
+    if isinstance(path, str) and HUB_ID_PATTERN.match(path) and not Path(path).exists():
+        return _load_hub(path, config, split, revision)
+    return _load_folder(Path(path), config, split, revision)
+
+
+def default_release() -> Path:
+    """``dist/wirecorpus-<version>`` in the repository around the current folder, else the package's."""
+    package_repo = Path(__file__).resolve().parents[2]
+    for start in (Path.cwd(), package_repo):
+        try:
+            root = corpus.find_root(start)
+        except RepositoryError:
+            continue
+        return root / "dist" / f"wirecorpus-{__version__}"
+    raise LoadError(
+        f"no wirecorpus repository around {Path.cwd()} or {package_repo}, so no default release; "
+        "pass path= (a release folder or a Hub repository id)"
+    )
+
+
+def _load_folder(folder: Path, config: str, split: str | None, revision: str | None):
+    import datasets
+
+    if revision is not None:
+        raise LoadError(f"{folder}: revision= applies to a Hub repository id, not to a local folder")
+    if not (folder / CARD_NAME).is_file():
+        raise LoadError(
+            f"{folder}: no release here (no {CARD_NAME}); build it with `make dataset` or `wirecorpus build`"
+        )
+    present = [s for s in SPLITS if any((folder / "data" / config).glob(f"{s}-*.parquet"))]
+    if split is not None:
+        return datasets.load_dataset(str(folder), config, split=split) if split in present else empty(config)
+    loaded = datasets.load_dataset(str(folder), config) if present else {}
+    return datasets.DatasetDict({s: loaded[s] if s in present else empty(config) for s in SPLITS})
+
+
+def empty(config: str):
+    """A dataset of no rows with the features of ``config``."""
+    import datasets
+
+    return datasets.Dataset.from_dict({name: [] for name, _ in schema.row_fields(config)}, features=schema.features(config))
+
+
+def _load_hub(repo_id: str, config: str, split: str | None, revision: str | None):
+    import datasets
+
+    try:
+        return datasets.load_dataset(repo_id, config, split=split, revision=revision)
+    except (OSError, ValueError, datasets.exceptions.DatasetNotFoundError) as exc:
+        where = f"{repo_id}@{revision}" if revision else repo_id
+        raise LoadError(f"{where}: could not load config {config!r} from the Hugging Face Hub: {exc}") from None

@@ -1,0 +1,214 @@
+"""Release rows as Arrow tables, read straight from the repository's files.
+
+The build and the statistics both walk the corpus through :func:`iter_chunks`:
+split by split, a chunk of articles (sorted by id) at a time, each chunk
+giving one table per config. Rows of ``hand`` and ``model`` are ordered by
+article id, then annotation set name.
+
+Files are parsed by Arrow's JSON reader against a schema derived from
+:func:`wirecorpus.schema.arrow_schema`, which is many times faster than
+``json.loads`` plus records. The files are the validator's business: a file
+Arrow cannot read is named, with a pointer to ``wirecorpus validate``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pajson
+
+from . import corpus, schema, splits
+from .errors import RepositoryError
+
+ARTICLE_CONFIG = "articles"
+ANNOTATION_CONFIGS = tuple(c for c in schema.CONFIGS if c != ARTICLE_CONFIG)  # named after annotator kinds
+# Article fields outside the rows that the statistics and the dataset card report.
+ARTICLE_META_FIELDS = ("lang", "license")
+CHUNK_ARTICLES = 2000
+# Fixed so that the chunk layout of parsed tables, and so every output byte, is reproducible.
+JSON_BLOCK_BYTES = 1 << 22
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the rows will be: article ids per split, where their files are, who annotated what."""
+
+    root: Path
+    splits: dict[str, list[str]]
+    article_paths: dict[str, Path]
+    sets: dict[str, dict[str, frozenset[str]]]  # kind -> set name -> ids of the articles it covers
+
+    def annotation_paths(self, kind: str, article_ids: list[str]) -> tuple[list[int], list[Path]]:
+        """For each annotation row of ``kind`` over ``article_ids``: the article's index and the file."""
+        indices, paths = [], []
+        folders = {name: f"{self.root / corpus.ANNOTATIONS_DIR / kind / name}{os.sep}" for name in self.sets[kind]}
+        for index, article in enumerate(article_ids):
+            for name, covered in self.sets[kind].items():
+                if article in covered:
+                    indices.append(index)
+                    paths.append(Path(f"{folders[name]}{article}.json"))
+        return indices, paths
+
+
+def plan(root: Path) -> Plan:
+    """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
+    root = Path(root)
+    article_paths = {path.stem: path for path in corpus.article_files(root)}
+    recorded = splits.read_splits(root)
+    listed = {article for ids in recorded.values() for article in ids}
+    missing = sorted(listed - set(article_paths))
+    if missing:
+        raise RepositoryError(
+            f"{splits.SPLITS_PATH}: lists {len(missing)} article(s) with no file under corpus/, "
+            f"e.g. {missing[0]}; run `wirecorpus validate`"
+        )
+    unassigned = sorted(set(article_paths) - listed)
+    if unassigned:
+        raise RepositoryError(
+            f"{splits.SPLITS_PATH}: {len(unassigned)} article(s) are in no split, e.g. {unassigned[0]}; "
+            "run `wirecorpus validate`"
+        )
+    sets = {
+        kind: {name: _covered(root, kind, name) for name in corpus.annotation_sets(root, kind)}
+        for kind in ANNOTATION_CONFIGS
+    }
+    return Plan(root, {name: sorted(ids) for name, ids in recorded.items()}, article_paths, sets)
+
+
+def _covered(root: Path, kind: str, name: str) -> frozenset[str]:
+    folder = root / corpus.ANNOTATIONS_DIR / kind / name
+    return frozenset(entry.name[:-5] for entry in os.scandir(folder) if entry.name.endswith(".json"))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The rows of every config for a run of consecutive articles of one split."""
+
+    split: str
+    tables: dict[str, pa.Table]
+    article_meta: pa.Table  # ARTICLE_META_FIELDS of the chunk's articles
+
+
+def iter_chunks(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> Iterator[Chunk]:
+    """Every split's rows, chunk by chunk; the next chunk's files are read while this one is parsed."""
+    work = [
+        (split, ids[start : start + chunk_articles])
+        for split, ids in corpus_plan.splits.items()
+        for start in range(0, len(ids), chunk_articles)
+    ]
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(_read_chunk_files, corpus_plan, work[0][1]) if work else None
+        for position, (split, ids) in enumerate(work):
+            files = pending.result()
+            if position + 1 < len(work):
+                pending = reader.submit(_read_chunk_files, corpus_plan, work[position + 1][1])
+            yield _chunk(corpus_plan.root, split, ids, files)
+
+
+def _read_chunk_files(corpus_plan: Plan, ids: list[str]) -> dict[str, tuple[list[int], list[Path], list[bytes]]]:
+    paths = {ARTICLE_CONFIG: (list(range(len(ids))), [corpus_plan.article_paths[a] for a in ids])}
+    for kind in ANNOTATION_CONFIGS:
+        paths[kind] = corpus_plan.annotation_paths(kind, ids)
+    return {config: (indices, files, [_one_line(p) for p in files]) for config, (indices, files) in paths.items()}
+
+
+def _one_line(path: Path) -> bytes:
+    # A JSON string cannot hold a raw newline, so every newline in a valid file lies between
+    # tokens: flattening it gives one object per line, which Arrow parses in parallel blocks.
+    with open(path, "rb", buffering=0) as handle:
+        return handle.readall().replace(b"\n", b" ")
+
+
+def _chunk(root: Path, split: str, ids: list[str], files: dict) -> Chunk:
+    _, article_files, article_bytes = files[ARTICLE_CONFIG]
+    parsed = parse_files(root, article_files, article_bytes, ARTICLE_CONFIG)
+    articles = parsed.select(schema.ARTICLE_ROW_FIELDS)
+    tables = {ARTICLE_CONFIG: articles}
+    for kind in ANNOTATION_CONFIGS:
+        indices, paths, contents = files[kind]
+        layers = parse_files(root, paths, contents, kind)
+        joined = articles.take(pa.array(indices, pa.int64()))
+        columns = [joined.column(name) if name in schema.ARTICLE_ROW_FIELDS else layers.column(name)
+                   for name, _ in schema.row_fields(kind)]
+        tables[kind] = pa.Table.from_arrays(columns, schema=schema.arrow_schema(kind))
+    return Chunk(split, tables, parsed.select(ARTICLE_META_FIELDS))
+
+
+# --------------------------------------------------------------------------
+# Parsing: the file-level fields a config takes from one kind of file.
+
+
+def _source_fields(config: str) -> list[tuple[str, schema.FieldSpec]]:
+    """What is read from ``config``'s files: article files for articles (with the meta fields), else annotation files."""
+    if config == ARTICLE_CONFIG:
+        article = {s.name: s for s in schema.field_specs(schema.Article)}
+        return [*schema.row_fields(config), *((name, article[name]) for name in ARTICLE_META_FIELDS)]
+    return [(name, spec) for name, spec in schema.row_fields(config) if name not in schema.ARTICLE_ROW_FIELDS]
+
+
+def _parse_schema(config: str) -> pa.Schema:
+    # JSON holds dates as ISO strings; they are cast to date32 after parsing.
+    return pa.schema([pa.field(name, pa.string() if spec.kind == "date" else schema.arrow_type(spec)) for name, spec in _source_fields(config)])
+
+
+def parse_files(root: Path, paths: list[Path], contents: list[bytes], config: str) -> pa.Table:
+    """The file-level columns of ``config`` for these files, one row per file, in order."""
+    parse_schema = _parse_schema(config)
+    if not contents:
+        table = parse_schema.empty_table()
+    else:
+        try:
+            table = _parse(b"\n".join(contents), parse_schema)
+        except pa.ArrowInvalid:
+            raise _unreadable(root, paths, contents, parse_schema) from None
+        if table.num_rows != len(paths):
+            raise _unreadable(root, paths, contents, parse_schema)
+    columns = [_conform(table.column(name).combine_chunks(), spec) for name, spec in _source_fields(config)]
+    return pa.Table.from_arrays(columns, names=[name for name, _ in _source_fields(config)])
+
+
+def _parse(data: bytes, parse_schema: pa.Schema) -> pa.Table:
+    return pajson.read_json(
+        pa.py_buffer(data),
+        read_options=pajson.ReadOptions(block_size=JSON_BLOCK_BYTES),
+        parse_options=pajson.ParseOptions(explicit_schema=parse_schema, unexpected_field_behavior="ignore"),
+    )
+
+
+def _unreadable(root: Path, paths: list[Path], contents: list[bytes], parse_schema: pa.Schema) -> RepositoryError:
+    """Find the first file that does not parse alone, and say so."""
+    for path, content in zip(paths, contents):
+        try:
+            if _parse(content, parse_schema).num_rows == 1:
+                continue
+            problem = "not exactly one JSON object"
+        except pa.ArrowInvalid as exc:
+            problem = str(exc)
+        return RepositoryError(f"{corpus.relative(root, path)}: cannot be read ({problem}); run `wirecorpus validate`")
+    return RepositoryError(f"{len(paths)} files could not be read together; run `wirecorpus validate`")
+
+
+def _conform(array: pa.Array, spec: schema.FieldSpec) -> pa.Array:
+    """Match :func:`wirecorpus.schema.to_row`: dates as dates, left-out lists as empty lists."""
+    if spec.kind == "date":
+        return pc.cast(array, pa.date32())
+    if spec.kind == "list" and spec.optional and not spec.nullable:
+        array = pc.fill_null(array, pa.scalar([], type=array.type))
+    if spec.kind == "record" and _has_defaults(spec.record):
+        children = [_conform(array.field(s.name), s) for s in schema.field_specs(spec.record)]
+        return pa.StructArray.from_arrays(children, fields=list(array.type), mask=array.is_null())
+    return array
+
+
+def _has_defaults(record: type) -> bool:
+    """Whether a record has a list field that may be left out of a file (so needs filling in)."""
+    return any(
+        (s.kind == "list" and not s.nullable and s.optional) or (s.kind == "record" and _has_defaults(s.record))
+        for s in schema.field_specs(record)
+    )
