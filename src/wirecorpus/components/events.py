@@ -183,10 +183,11 @@ def _with_conjuncts(tokens: list[Token]) -> list[Token]:
 
 def _clause_entities(trigger: Token, mentions: Mentions) -> list[int]:
     """Entities of the trigger's sentence whose head reaches the trigger without crossing another verb."""
-    sentence = trigger.sent
+    doc = trigger.doc
+    start, end = (trigger.sent.start, trigger.sent.end) if doc.has_annotation("SENT_START") else (0, len(doc))
     found = []
     for number, ent in enumerate(mentions.ents):
-        if ent.start < sentence.start or ent.end > sentence.end or ent.start <= trigger.i < ent.end:
+        if ent.start < start or ent.end > end or ent.start <= trigger.i < ent.end:
             continue
         node = ent.root
         for _ in range(CLAUSE_DEPTH):

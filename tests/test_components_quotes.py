@@ -1,0 +1,290 @@
+"""The quote component on Docs built by hand: each quoting pattern, and the seed article."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from conftest import REPO
+from docs_by_hand import doc_from_lines, seed_doc
+
+from wirecorpus.components import add_components, quotes
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return add_components(spacy.blank("en"), root=REPO)
+
+
+def run(nlp, doc):
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def spans(doc, quote):
+    """A quote's parts as text: (kind, content, cue, speaker, speaker_span)."""
+
+    def text(offsets):
+        return None if offsets is None else doc.text[offsets[0] : offsets[1]]
+
+    return quote["kind"], text(quote["content"]), text(quote["cue"]), text(quote["speaker"]), text(quote["speaker_span"])
+
+
+PATTERNS = {
+    "straight marks, cue after": (
+        '"We will win," Peskov said.',
+        """
+        "       PUNCT  "       punct  7
+        We      PRON   we      nsubj  3
+        will    AUX    will    aux    3
+        win     VERB   win     ccomp  7
+        ,       PUNCT  ,       punct  7
+        "       PUNCT  "       punct  7
+        Peskov  PROPN  Peskov  nsubj  7  B-PERSON
+        said    VERB   say     ROOT   7
+        .       PUNCT  .       punct  7
+        """,
+        [("direct", "We will win,", "said", "Peskov", None)],
+    ),
+    "typographic marks, said X": (
+        "“We will win,” said Peskov.",
+        """
+        “       PUNCT  “       punct  6
+        We      PRON   we      nsubj  3
+        will    AUX    will    aux    3
+        win     VERB   win     ccomp  6
+        ,       PUNCT  ,       punct  6
+        ”       PUNCT  ”       punct  6
+        said    VERB   say     ROOT   6
+        Peskov  PROPN  Peskov  nsubj  6  B-PERSON
+        .       PUNCT  .       punct  6
+        """,
+        [("direct", "We will win,", "said", "Peskov", None)],
+    ),
+    "cue before": (
+        'Peskov said: "We will win."',
+        """
+        Peskov  PROPN  Peskov  nsubj  1  B-PERSON
+        said    VERB   say     ROOT   1
+        :       PUNCT  :       punct  1
+        "       PUNCT  "       punct  1
+        We      PRON   we      nsubj  6
+        will    AUX    will    aux    6
+        win     VERB   win     ccomp  1
+        .       PUNCT  .       punct  6
+        "       PUNCT  "       punct  1
+        """,
+        [("direct", "We will win.", "said", "Peskov", None)],
+    ),
+    "interrupted by the cue, pronoun speaker": (
+        'Dmitry Peskov spoke. "We will win," he said, "and they know it."',
+        """
+        Dmitry  PROPN  Dmitry  compound  1   B-PERSON
+        Peskov  PROPN  Peskov  nsubj     2   I-PERSON
+        spoke   VERB   speak   ROOT      2
+        .       PUNCT  .       punct     2
+        "       PUNCT  "       punct     11
+        We      PRON   we      nsubj     7
+        will    AUX    will    aux       7
+        win     VERB   win     ccomp     11
+        ,       PUNCT  ,       punct     11
+        "       PUNCT  "       punct     11
+        he      PRON   he      nsubj     11
+        said    VERB   say     ROOT      11
+        ,       PUNCT  ,       punct     11
+        "       PUNCT  "       punct     11
+        and     CCONJ  and     cc        16
+        they    PRON   they    nsubj     16
+        know    VERB   know    ccomp     11
+        it      PRON   it      dobj      16
+        .       PUNCT  .       punct     16
+        "       PUNCT  "       punct     11
+        """,
+        [
+            ("direct", "We will win,", "said", "Dmitry Peskov", "he"),
+            ("direct", "and they know it.", "said", "Dmitry Peskov", "he"),
+        ],
+    ),
+    "several sentences": (
+        '"We will win. They know it," Peskov said.',
+        """
+        "       PUNCT  "       punct  3
+        We      PRON   we      nsubj  3
+        will    AUX    will    aux    3
+        win     VERB   win     ROOT   3
+        .       PUNCT  .       punct  3
+        They    PRON   they    nsubj  6
+        know    VERB   know    ccomp  11
+        it      PRON   it      dobj   6
+        ,       PUNCT  ,       punct  11
+        "       PUNCT  "       punct  11
+        Peskov  PROPN  Peskov  nsubj  11  B-PERSON
+        said    VERB   say     ROOT   11
+        .       PUNCT  .       punct  11
+        """,
+        [("direct", "We will win. They know it,", "said", "Peskov", None)],
+    ),
+    "quote going on into the next paragraph": (
+        'Peskov said: "We will win.\n\n"They know it very well."',
+        """
+        Peskov  PROPN  Peskov  nsubj   1  B-PERSON
+        said    VERB   say     ROOT    1
+        :       PUNCT  :       punct   1
+        "       PUNCT  "       punct   1
+        We      PRON   we      nsubj   6
+        will    AUX    will    aux     6
+        win     VERB   win     ccomp   1
+        .       PUNCT  .       punct   6
+        ¶       SPACE  ¶       dep     7  -  _SP
+        "       PUNCT  "       punct   11
+        They    PRON   they    nsubj   11
+        know    VERB   know    ROOT    11
+        it      PRON   it      dobj    11
+        very    ADV    very    advmod  14
+        well    ADV    well    advmod  11
+        .       PUNCT  .       punct   11
+        "       PUNCT  "       punct   11
+        """,
+        [("direct", "We will win.", "said", "Peskov", None), ("direct", "They know it very well.", None, "Peskov", None)],
+    ),
+    "reported clause with that": (
+        "Peskov stressed that the ties were strong.",
+        """
+        Peskov    PROPN  Peskov  nsubj  1  B-PERSON
+        stressed  VERB   stress  ROOT   1
+        that      SCONJ  that    mark   5
+        the       DET    the     det    4
+        ties      NOUN   tie     nsubj  5
+        were      AUX    be      ccomp  1
+        strong    ADJ    strong  acomp  5
+        .         PUNCT  .       punct  1
+        """,
+        [("indirect", "the ties were strong", "stressed", "Peskov", None)],
+    ),
+    "according to": (
+        "The ties are strong, according to Peskov.",
+        """
+        The        DET    the     det    1
+        ties       NOUN   tie     nsubj  2
+        are        AUX    be      ROOT   2
+        strong     ADJ    strong  acomp  2
+        ,          PUNCT  ,       punct  2
+        according  VERB   accord  prep   2
+        to         ADP    to      prep   5
+        Peskov     PROPN  Peskov  pobj   6  B-PERSON
+        .          PUNCT  .       punct  2
+        """,
+        [("indirect", "The ties are strong", "according to", "Peskov", None)],
+    ),
+    "mixed: quoted fragment in a reported clause": (
+        'Peskov said the ties were "very strong".',
+        """
+        Peskov  PROPN  Peskov  nsubj   1  B-PERSON
+        said    VERB   say     ROOT    1
+        the     DET    the     det     3
+        ties    NOUN   tie     nsubj   4
+        were    AUX    be      ccomp   1
+        "       PUNCT  "       punct   7
+        very    ADV    very    advmod  7
+        strong  ADJ    strong  acomp   4
+        "       PUNCT  "       punct   7
+        .       PUNCT  .       punct   1
+        """,
+        [("mixed", 'the ties were "very strong"', "said", "Peskov", None)],
+    ),
+    "title as subject": (
+        "Kremlin Spokesman Dmitry Peskov arrived. The Kremlin spokesman said that the talks went well.",
+        """
+        Kremlin    PROPN  Kremlin    compound  3   B-ORG
+        Spokesman  PROPN  Spokesman  compound  3   I-ORG
+        Dmitry     PROPN  Dmitry     compound  3   B-PERSON
+        Peskov     PROPN  Peskov     nsubj     4   I-PERSON
+        arrived    VERB   arrive     ROOT      4
+        .          PUNCT  .          punct     4
+        The        DET    the        det       8
+        Kremlin    PROPN  Kremlin    compound  8   B-ORG
+        spokesman  NOUN   spokesman  nsubj     9
+        said       VERB   say        ROOT      9
+        that       SCONJ  that       mark      13
+        the        DET    the        det       12
+        talks      NOUN   talk       nsubj     13  -  NNS
+        went       VERB   go         ccomp     9
+        well       ADV    well       advmod    13
+        .          PUNCT  .          punct     9
+        """,
+        [("indirect", "the talks went well", "said", "Dmitry Peskov", "Kremlin spokesman")],
+    ),
+    "pronoun with no one to stand for": (
+        "She said that the ties were strong.",
+        """
+        She     PRON   she     nsubj  1
+        said    VERB   say     ROOT   1
+        that    SCONJ  that    mark   5
+        the     DET    the     det    4
+        ties    NOUN   tie     nsubj  5
+        were    AUX    be      ccomp  1
+        strong  ADJ    strong  acomp  5
+        .       PUNCT  .       punct  1
+        """,
+        [("indirect", "the ties were strong", "said", None, "She")],
+    ),
+    "a title in quotation marks is no quote": (
+        'He watched "Moscow. Kremlin. Putin" on TV.',
+        """
+        He       PRON   he       nsubj  1
+        watched  VERB   watch    ROOT   1
+        "        PUNCT  "        punct  3
+        Moscow   PROPN  Moscow   dobj   1  B-WORK_OF_ART
+        .        PUNCT  .        punct  3  I-WORK_OF_ART
+        Kremlin  PROPN  Kremlin  appos  3  I-WORK_OF_ART
+        .        PUNCT  .        punct  3  I-WORK_OF_ART
+        Putin    PROPN  Putin    appos  3  I-WORK_OF_ART
+        "        PUNCT  "        punct  3
+        on       ADP    on       prep   1
+        TV       NOUN   tv       pobj   9
+        .        PUNCT  .        punct  1
+        """,
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PATTERNS)
+def test_components_quotes_pattern(nlp, name):
+    text, lines, expected = PATTERNS[name]
+    doc = run(nlp, doc_from_lines(text, lines))
+    assert [spans(doc, q) for q in doc._.get(quotes.EXTENSION)] == expected
+
+
+# The seed's quotes as its hand annotation has them (annotations/hand/a1).
+SEED_QUOTES = [
+    ("indirect", "after the September 14 talks", "recalled", "Dmitry Peskov", None),
+    ("mixed", "The heads of agencies", "said", "Peskov", None),
+    ("indirect", "these ties laid the foundation", "stressed", "Peskov", "He"),
+    ("direct", "Thanks to trade and economic cooperation", "explained", "Peskov", "he"),
+    ("indirect", "the Russian-Belarusian trade dropped", "stated", "Putin", None),
+    ("indirect", "The level of trust and respect", "said", "Peskov", None),
+    ("direct", "We have a Union State", "said", "Peskov", None),
+    ("indirect", "On the other hand, this allows", "stressed", "Peskov", "Kremlin spokesman"),
+    ("direct", "Certainly, the events of the past weeks", "recalled", "Peskov", None),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(nlp):
+    doc = run(nlp, seed_doc())
+    return [spans(doc, q) for q in doc._.get(quotes.EXTENSION)]
+
+
+def test_components_quotes_seed_count(seed_quotes):
+    assert len(seed_quotes) == len(SEED_QUOTES)
+
+
+@pytest.mark.parametrize("number", range(len(SEED_QUOTES)))
+def test_components_quotes_seed(seed_quotes, number):
+    kind, start, cue, speaker, speaker_span = SEED_QUOTES[number]
+    found = seed_quotes[number]
+    assert (found[0], found[2], found[3], found[4]) == (kind, cue, speaker, speaker_span)
+    assert found[1].startswith(start)
+    # quotation marks stay outside a direct quote's content
+    assert kind != "direct" or found[1][0] not in '"“' and found[1][-1] not in '"”'
