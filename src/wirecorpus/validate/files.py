@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from .registry import Collector, check
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 # One decoder, made once: it keeps the C scanner and refuses NaN and Infinity.
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
@@ -26,7 +29,7 @@ def read_json_file(path: Path, found: Collector) -> tuple[str | None, Any]:
     Emits:
         unreadable (error): the path cannot be read as a file (missing, a folder, no permission).
         utf8-bom (error): the file starts with a UTF-8 byte order mark; save it without one.
-        not-utf8 (error): the file is not valid UTF-8.
+        not-utf8 (error): the file is not valid UTF-8, or a \\u escape in it stands for a lone surrogate.
         json-syntax (error): the file is not valid JSON (NaN and Infinity are not JSON either).
         not-nfc (error): the file's text is not in Unicode NFC, so its strings cannot match article text.
     """
@@ -52,10 +55,22 @@ def read_json_file(path: Path, found: Collector) -> tuple[str | None, Any]:
     except (ValueError, RecursionError) as exc:
         found.add("json-syntax", f"not loadable JSON: {exc}")
         return None, None
+    if "\\u" in text and _has_lone_surrogate(data):
+        line = text.count("\n", 0, _SURROGATE_ESCAPE.search(text).start()) + 1
+        found.add("not-utf8", "a \\u escape stands for a lone surrogate, which is not a character and has no UTF-8 form", line=line)
+        return None, None
     if not unicodedata.is_normalized("NFC", text):
         _report_not_nfc(text, found)
         return None, None
     return text, data
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _report_not_nfc(text: str, found: Collector) -> None:
