@@ -4,7 +4,9 @@
 ``word POS lemma dep head [ENT]`` (head is the token index, ENT an IOB tag such
 as ``B-PERSON``); the whitespace after each word is read off the text, so the
 Doc's text is exactly ``text``. ``seed_doc()`` rebuilds the seed article from
-its stored parse (tests/golden/components_seed_parse.tsv).
+its stored parse (tests/golden/components_seed_parse.tsv). ``run_components``
+runs wirecorpus's components over such a Doc; ``assert_valid_layers`` checks
+what the validator requires of the layers made from it.
 """
 
 from __future__ import annotations
@@ -66,3 +68,30 @@ def seed_doc() -> Doc:
         heads=[int(r[6]) for r in rows],
         ents=[r[7] for r in rows],
     )
+
+
+def run_components(nlp, doc: Doc) -> Doc:
+    """Run a pipeline's components over a Doc built by hand (no tokenizer, no model)."""
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def assert_valid_layers(text: str, layers, inventory) -> None:
+    """What the validator requires of a model annotation file's layers."""
+    entities, quotes, events = layers
+    spans = [*entities, *(q.content for q in quotes), *(q.cue for q in quotes if q.cue)]
+    spans += [q.speaker_span for q in quotes if q.speaker_span] + [e.trigger for e in events]
+    for span in spans:
+        assert span.text == text[span.start : span.end] and span.text == span.text.strip() and span.text
+    assert [e.id for e in entities] == [f"T{n}" for n in range(1, len(entities) + 1)]
+    assert [q.id for q in quotes] == [f"Q{n}" for n in range(1, len(quotes) + 1)]
+    assert [e.id for e in events] == [f"E{n}" for n in range(1, len(events) + 1)]
+    assert all(a.end <= b.start for a, b in zip(entities, entities[1:]))
+    ids = {e.id for e in entities}
+    assert {e.label for e in entities} <= inventory.entity_labels
+    assert {q.kind for q in quotes} <= inventory.quote_kinds
+    assert {q.speaker for q in quotes if q.speaker} <= ids
+    for event in events:
+        assert {a.role for a in event.arguments} <= set(inventory.event_roles[event.type])
+        assert {a.entity for a in event.arguments} <= ids

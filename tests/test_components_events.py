@@ -8,7 +8,7 @@ import shutil
 import pytest
 import spacy
 from conftest import REPO
-from docs_by_hand import doc_from_lines, seed_doc
+from docs_by_hand import doc_from_lines, run_components, seed_doc
 
 from wirecorpus.components import add_components, events
 from wirecorpus.components.lexicons import EVENT_TRIGGERS, TriggerLexicon
@@ -22,8 +22,7 @@ def nlp():
 
 
 def found_events(nlp, doc):
-    for _, component in nlp.pipeline:
-        doc = component(doc)
+    doc = run_components(nlp, doc)
     text = doc.text
 
     def span(offsets):

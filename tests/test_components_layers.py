@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 from conftest import REPO, SEED_ID
-from docs_by_hand import doc_from_lines, seed_doc
+from docs_by_hand import assert_valid_layers, doc_from_lines, run_components, seed_doc
 from spacy.tokens import Doc
 
 from wirecorpus import corpus, schema
@@ -22,41 +22,15 @@ def inventory():
     return schema.Inventory.load(REPO)
 
 
-def run(nlp, doc):
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
-
-
-def assert_valid_layers(text, layers, inventory):
-    """What the validator requires of a model annotation file's layers."""
-    entities, found_quotes, found_events = layers
-    spans = [*entities, *(q.content for q in found_quotes), *(q.cue for q in found_quotes if q.cue)]
-    spans += [q.speaker_span for q in found_quotes if q.speaker_span] + [e.trigger for e in found_events]
-    for span in spans:
-        assert span.text == text[span.start : span.end] and span.text == span.text.strip() and span.text
-    assert [e.id for e in entities] == [f"T{n}" for n in range(1, len(entities) + 1)]
-    assert [q.id for q in found_quotes] == [f"Q{n}" for n in range(1, len(found_quotes) + 1)]
-    assert [e.id for e in found_events] == [f"E{n}" for n in range(1, len(found_events) + 1)]
-    assert all(a.end <= b.start for a, b in zip(entities, entities[1:]))
-    ids = {e.id for e in entities}
-    assert {e.label for e in entities} <= inventory.entity_labels
-    assert {q.kind for q in found_quotes} <= inventory.quote_kinds
-    assert {q.speaker for q in found_quotes if q.speaker} <= ids
-    for event in found_events:
-        assert {a.role for a in event.arguments} <= set(inventory.event_roles[event.type])
-        assert {a.entity for a in event.arguments} <= ids
-
-
 def test_components_layers_seed_valid(nlp, inventory):
-    doc = run(nlp, seed_doc())
+    doc = run_components(nlp, seed_doc())
     layers = layers_from_doc(doc, inventory=inventory)
     assert_valid_layers(doc.text, layers, inventory)
     assert [len(layer) for layer in layers] == [len(doc.ents), 9, 8]
 
 
 def test_components_layers_speakers_name_entities(nlp, inventory):
-    entities, found_quotes, _ = layers_from_doc(run(nlp, seed_doc()), inventory=inventory)
+    entities, found_quotes, _ = layers_from_doc(run_components(nlp, seed_doc()), inventory=inventory)
     by_id = {e.id: e for e in entities}
     assert [by_id[q.speaker].text for q in found_quotes if q.kind == "direct"] == ["Peskov"] * 3
 
@@ -64,7 +38,7 @@ def test_components_layers_speakers_name_entities(nlp, inventory):
 def test_components_layers_annotation_file_round_trip(nlp, inventory):
     """The layers make an annotation file that reads back to the same records."""
     article = next(a for a in corpus.iter_articles(REPO) if a.id == SEED_ID)
-    entities, found_quotes, found_events = layers_from_doc(run(nlp, seed_doc()), inventory=inventory)
+    entities, found_quotes, found_events = layers_from_doc(run_components(nlp, seed_doc()), inventory=inventory)
     record = schema.AnnotationFile(
         article=SEED_ID,
         text_sha256=article.text_sha256,
@@ -94,7 +68,7 @@ def test_components_layers_entities_trimmed(inventory, words, ents, expected):
 
 def test_components_layers_extensions_survive_serialisation(nlp, inventory):
     """nlp.pipe(n_process=N) sends Docs between processes as bytes: the extensions must survive."""
-    doc = run(nlp, seed_doc())
+    doc = run_components(nlp, seed_doc())
     copy = Doc(doc.vocab).from_bytes(doc.to_bytes())
     assert copy._.get(quotes.EXTENSION) == doc._.get(quotes.EXTENSION)
     assert copy._.get(events.EXTENSION) == doc._.get(events.EXTENSION)
@@ -104,7 +78,7 @@ def test_components_layers_extensions_survive_serialisation(nlp, inventory):
 def test_components_layers_unparsed_doc(nlp, inventory):
     """A pipeline without tagger or parser gives entities and no quotes or events, without failing."""
     doc = doc_from_lines("Peskov said.", "Peskov PROPN Peskov nsubj 1 B-PERSON\nsaid X say ROOT 1\n. PUNCT . punct 1")
-    assert [len(layer) for layer in layers_from_doc(run(nlp, doc), inventory=inventory)] == [1, 0, 0]
+    assert [len(layer) for layer in layers_from_doc(run_components(nlp, doc), inventory=inventory)] == [1, 0, 0]
 
 
 def test_components_layers_added_after_ner_once(nlp):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import REPO, SEED_ID
+from docs_by_hand import assert_valid_layers
 
 from wirecorpus import corpus, schema
 from wirecorpus.components import add_components, layers_from_doc
@@ -38,16 +39,7 @@ def test_components_model_direct_quotes_by_peskov(seed_text, seed_layers):
 
 
 def test_components_model_layers_valid(seed_text, seed_layers):
-    inventory = schema.Inventory.load(REPO)
-    entities, quotes, events = seed_layers
-    ids = {e.id for e in entities}
-    spans = [*entities, *(q.content for q in quotes), *(q.cue for q in quotes if q.cue), *(e.trigger for e in events)]
-    assert all(s.text == seed_text[s.start : s.end] for s in spans)
-    assert {e.label for e in entities} <= inventory.entity_labels
-    assert {q.speaker for q in quotes if q.speaker} <= ids
-    for event in events:
-        assert {a.role for a in event.arguments} <= set(inventory.event_roles[event.type])
-        assert {a.entity for a in event.arguments} <= ids
+    assert_valid_layers(seed_text, seed_layers, schema.Inventory.load(REPO))
 
 
 def test_components_model_two_processes(nlp, seed_text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 from conftest import REPO
-from docs_by_hand import doc_from_lines, seed_doc
+from docs_by_hand import doc_from_lines, run_components, seed_doc
 
 from wirecorpus.components import add_components, quotes
 
@@ -13,12 +13,6 @@ from wirecorpus.components import add_components, quotes
 @pytest.fixture(scope="module")
 def nlp():
     return add_components(spacy.blank("en"), root=REPO)
-
-
-def run(nlp, doc):
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
 
 
 def spans(doc, quote):
@@ -252,7 +246,7 @@ PATTERNS = {
 @pytest.mark.parametrize("name", PATTERNS)
 def test_components_quotes_pattern(nlp, name):
     text, lines, expected = PATTERNS[name]
-    doc = run(nlp, doc_from_lines(text, lines))
+    doc = run_components(nlp, doc_from_lines(text, lines))
     assert [spans(doc, q) for q in doc._.get(quotes.EXTENSION)] == expected
 
 
@@ -272,7 +266,7 @@ SEED_QUOTES = [
 
 @pytest.fixture(scope="module")
 def seed_quotes(nlp):
-    doc = run(nlp, seed_doc())
+    doc = run_components(nlp, seed_doc())
     return [spans(doc, q) for q in doc._.get(quotes.EXTENSION)]
 
 

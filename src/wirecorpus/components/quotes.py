@@ -314,28 +314,19 @@ def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 def _quote_dict(doc: Doc, kind: str, content: tuple[int, int], cue, speaker: Resolution) -> dict:
     """A quote as serialisable character offsets; the speaker is its entity's offsets."""
-    start, end = content
-    entity = mentions_entity(doc, speaker.entity)
     via = speaker.via
+    entity = None if speaker.entity is None else doc.ents[speaker.entity]
     return {
         "kind": kind,
-        "content": [doc[start].idx, doc[end - 1].idx + len(doc[end - 1])],
-        "cue": None if cue is None else [cue[0].idx if not isinstance(cue, Token) else cue.idx, _end_char(cue)],
-        "speaker": entity,
-        "speaker_span": None if via is None else [doc[via[0]].idx, doc[via[1] - 1].idx + len(doc[via[1] - 1])],
+        "content": _char_range(doc[content[0] : content[1]]),
+        "cue": None if cue is None else _char_range(doc[cue.i : cue.i + 1] if isinstance(cue, Token) else cue),
+        "speaker": None if entity is None else [entity.start_char, entity.end_char],
+        "speaker_span": None if via is None else _char_range(doc[via[0] : via[1]]),
     }
 
 
-def _end_char(cue) -> int:
-    last = cue if isinstance(cue, Token) else cue[-1]
-    return last.idx + len(last)
-
-
-def mentions_entity(doc: Doc, number: int | None) -> list[int] | None:
-    if number is None:
-        return None
-    ent = doc.ents[number]
-    return [ent.start_char, ent.end_char]
+def _char_range(span) -> list[int]:
+    return [span.start_char, span.end_char]
 
 
 @Language.factory(
