@@ -56,6 +56,30 @@ def repo_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small spaCy pipeline saved to disk (no trained model): a sentencizer and an
+    entity ruler named "ner" that finds the seed's people, places and organisations."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.meta.update(name="tiny_rules", version="0.1.0")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns(
+        [
+            {"label": "PERSON", "pattern": "Dmitry Peskov"},
+            {"label": "PERSON", "pattern": "Peskov"},
+            {"label": "PERSON", "pattern": "Vladimir Putin"},
+            {"label": "ORG", "pattern": "Kremlin"},
+            {"label": "GPE", "pattern": "MOSCOW"},
+        ]
+    )
+    path = tmp_path_factory.mktemp("pipelines") / "en_tiny_rules"
+    nlp.to_disk(path)
+    return path
+
+
 @pytest.fixture
 def evaluation_repo(repo_copy: Path) -> Path:
     """The repository copy plus two crafted annotation sets over the seed from

