@@ -93,3 +93,27 @@ def valid_repo(empty_repo: Path) -> Path:
     """A small valid repository: one article, its hand annotation and the splits (tests/fixtures/valid_repo)."""
     shutil.copytree(REPO / "tests" / "fixtures" / "valid_repo", empty_repo, dirs_exist_ok=True)
     return empty_repo
+
+
+@pytest.fixture
+def offline_hf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`datasets` and the Hub offline, with caches in a scratch folder; returns HF_HOME."""
+    import datasets
+    import huggingface_hub
+
+    home = tmp_path / "hf_home"
+    for name, value in {"HF_HOME": str(home), "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}.items():
+        monkeypatch.setenv(name, value)
+    # Both libraries read these once at import; set what they read.
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", home / "datasets")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    return home
+
+
+@pytest.fixture
+def release_repo(repo_copy: Path) -> Path:
+    """The repository copy with the dataset card body, ready to build."""
+    shutil.copy(REPO / "DATASET_CARD.md", repo_copy / "DATASET_CARD.md")
+    return repo_copy

@@ -1,0 +1,93 @@
+"""wirecorpus build refuses: validation errors, an existing different release; and leaves nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wirecorpus import card
+from wirecorpus.build import build
+from wirecorpus.cli import main
+from wirecorpus.errors import BuildError, ValidationFailed
+
+from conftest import SEED_ID
+
+
+def hand_file(root: Path) -> Path:
+    return root / "annotations" / "hand" / "a1" / f"{SEED_ID}.json"
+
+
+def break_first_span(root: Path) -> None:
+    data = json.loads(hand_file(root).read_text(encoding="utf-8"))
+    data["entities"][0]["text"] += "x"
+    hand_file(root).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def assert_nothing_written(root: Path) -> None:
+    dist = root / "dist"
+    assert not dist.exists() or list(dist.iterdir()) == []
+
+
+def test_build_errors_refuses_validation_errors(release_repo: Path) -> None:
+    break_first_span(release_repo)
+    with pytest.raises(ValidationFailed) as caught:
+        build(root=release_repo)
+    assert str(caught.value) == (
+        "the repository has 1 validation error(s), so no release was built; run `wirecorpus validate` to see them"
+    )
+    assert_nothing_written(release_repo)
+
+
+def test_build_errors_no_partial_output_on_failure(release_repo: Path) -> None:
+    (release_repo / card.BODY_PATH).unlink()
+    with pytest.raises(BuildError, match="DATASET_CARD.md: missing"):
+        build(root=release_repo)
+    assert_nothing_written(release_repo)
+
+
+def test_build_errors_empty_corpus(empty_repo: Path) -> None:
+    with pytest.raises(BuildError, match="no articles"):
+        build(root=empty_repo)
+    assert_nothing_written(empty_repo)
+
+
+def test_build_errors_existing_release_up_to_date(release_repo: Path) -> None:
+    release = build(root=release_repo)
+    before = {p: p.stat().st_mtime_ns for p in release.rglob("*")}
+    assert build(root=release_repo) == release
+    assert {p: p.stat().st_mtime_ns for p in release.rglob("*")} == before
+    assert [p.name for p in release.parent.iterdir()] == [release.name]
+
+
+def test_build_errors_existing_release_differs(release_repo: Path) -> None:
+    release = build(root=release_repo)
+    before = {p: p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    body = release_repo / card.BODY_PATH
+    body.write_text(body.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(root=release_repo)
+    assert "already exists with different content; bump the version" in str(caught.value)
+    assert "or remove the folder" in str(caught.value)
+    assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
+    assert [p.name for p in release.parent.iterdir()] == [release.name]
+
+
+@pytest.mark.parametrize(
+    ("prepare", "status", "out", "err"),
+    [
+        ("nothing", 0, "built ", ""),
+        ("built", 0, "up to date ", ""),
+        ("broken", 1, "", "run `wirecorpus validate` to see them"),
+    ],
+)
+def test_build_errors_cli(release_repo: Path, capsys, prepare: str, status: int, out: str, err: str) -> None:
+    if prepare == "built":
+        build(root=release_repo)
+    if prepare == "broken":
+        break_first_span(release_repo)
+    assert main(["build", "--quiet", "--root", str(release_repo)]) == status
+    captured = capsys.readouterr()
+    assert captured.out.startswith(out) and err in captured.err
+    assert "Traceback" not in captured.err
