@@ -1,0 +1,211 @@
+"""Time ``validate`` + ``build`` end to end on a synthetic corpus of N articles.
+
+    .venv/bin/python benchmarks/bench_build.py 100000 [--hand-every 1000] [--keep DIR]
+
+The corpus is generated in the repository layout in a temporary folder:
+articles of about 2 KB of text, each with a model annotation set holding 40
+entities, 5 quotes and 5 events (valid: spans match the text, references
+resolve, roles fit the event type), every thousandth article also with a hand
+set (hand gold is scarce; the build scores the model set against it for the
+dataset card), ``corpus/splits.json`` and the card body. Prints articles/s and the peak RSS of this
+process and its children. Target (issue 2): >= 5,000 articles/s and peak
+RSS < 1 GB at N = 100,000 on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from wirecorpus import card, corpus, schema, splits
+from wirecorpus.build import build
+from wirecorpus.validate import validate
+
+REPO = Path(__file__).resolve().parents[1]
+
+PEOPLE = ["Dmitry Peskov", "Vladimir Putin", "Alexander Lukashenko", "Angela Merkel", "Emmanuel Macron",
+          "Xi Jinping", "Narendra Modi", "Olaf Scholz", "Sergey Lavrov", "Antony Blinken"]
+ORGS = ["Gazprom", "the European Commission", "Rosneft", "the World Bank", "the United Nations",
+        "Sberbank", "the Kremlin", "NATO", "the State Duma", "Aeroflot"]
+PLACES = ["Moscow", "Sochi", "Minsk", "Berlin", "Paris", "Beijing", "New Delhi", "Geneva", "Brussels", "Kazan"]
+DATES = ["Monday", "Tuesday", "September 14", "last week", "on Sunday", "March 3", "2020", "this year"]
+MONEY = ["$2 billion", "500 million rubles", "$45 million", "1.2 billion euros"]
+PERCENTS = ["21%", "3.5%", "12 percent", "0.4%"]
+FILLER = ("The sides discussed bilateral trade, energy supplies and regional security, and agreed to "
+          "continue the consultations at the level of experts in the coming months.")
+# (event type, trigger, roles filled by the four entity slots of a sentence)
+EVENTS = [
+    ("Contact:Meet", "met", ("Entity", "Entity", "Place", "Time")),
+    ("Economy:Agreement", "signed a deal with", ("Party", "Party", "Place", "Time")),
+    ("Policy:Sanction", "imposed sanctions on", ("Agent", "Target", "Place", "Time")),
+    ("Policy:Support", "backed", ("Agent", "Beneficiary", "Place", "Time")),
+    ("Personnel:Nominate", "nominated", ("Agent", "Person", "Place", "Time")),
+]
+SLOT_LABELS = {"Entity": "PERSON", "Party": "ORG", "Agent": "PERSON", "Target": "ORG",
+               "Beneficiary": "ORG", "Person": "PERSON", "Place": "GPE", "Time": "DATE"}
+POOLS = {"PERSON": PEOPLE, "ORG": ORGS, "GPE": PLACES, "DATE": DATES, "MONEY": MONEY, "PERCENT": PERCENTS}
+
+
+class Writer:
+    """Appends text and records entity mentions with their offsets."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.parts: list[str] = []
+        self.length = 0
+        self.entities: list[dict] = []
+
+    def text(self, piece: str) -> dict:
+        span = {"start": self.length, "end": self.length + len(piece), "text": piece}
+        self.parts.append(piece)
+        self.length += len(piece)
+        return span
+
+    def entity(self, label: str) -> dict:
+        span = self.text(self.rng.choice(POOLS[label]))
+        entity = {"id": f"T{len(self.entities) + 1}", **span, "label": label}
+        self.entities.append(entity)
+        return entity
+
+
+def event_paragraph(w: Writer, events: list[dict]) -> None:
+    kind, trigger_word, roles = w.rng.choice(EVENTS)
+    first = w.entity(SLOT_LABELS[roles[0]])
+    w.text(" ")
+    trigger = w.text(trigger_word)
+    w.text(" ")
+    second = w.entity(SLOT_LABELS[roles[1]])
+    w.text(" in ")
+    place = w.entity("GPE")
+    w.text(" on ")
+    when = w.entity("DATE")
+    w.text(", with a package worth ")
+    w.entity("MONEY")
+    w.text(". " + FILLER + "\n\n")
+    slots = zip(roles, (first, second, place, when))
+    events.append({"id": f"E{len(events) + 1}", "type": kind, "trigger": trigger,
+                   "arguments": [{"role": role, "entity": e["id"]} for role, e in slots]})
+
+
+def quote_paragraph(w: Writer, quotes: list[dict]) -> None:
+    w.text("\u201c")
+    start = w.length
+    w.text("Trade between ")
+    w.entity("GPE")
+    w.text(" and ")
+    w.entity("GPE")
+    w.text(" grew by ")
+    w.entity("PERCENT")
+    w.text(" and will keep growing")
+    content = {"start": start, "end": w.length, "text": "".join(w.parts)[start:]}
+    w.text(",\u201d ")
+    speaker = w.entity("PERSON")
+    w.text(" ")
+    cue = w.text("said")
+    w.text(". " + FILLER + "\n\n")
+    quotes.append({"id": f"Q{len(quotes) + 1}", "kind": "direct", "content": content, "cue": cue,
+                   "speaker": speaker["id"]})
+
+
+def synthetic_article(rng: random.Random, number: int) -> tuple[dict, dict]:
+    """One article record and its layers (the JSON forms)."""
+    w = Writer(rng)
+    w.entity("GPE")
+    w.text(f", {rng.choice(['March', 'May', 'June'])} {number % 28 + 1}. /TASS/. Report number {number}: ")
+    events: list[dict] = []
+    quotes: list[dict] = []
+    for _ in range(5):
+        event_paragraph(w, events)
+        quote_paragraph(w, quotes)
+    w.text("The talks ended in ")
+    w.entity("GPE")
+    w.text(".")
+    text = "".join(w.parts)
+    date = f"20{20 + number % 6}-0{1 + number % 9}-{1 + number % 28:02d}"
+    sha = corpus.text_sha256(text)
+    article = {"id": corpus.article_id(source="tass", date=date, sha256=sha), "source": "tass", "date": date,
+               "dateline": {"place": w.entities[0]["text"], "agency": "TASS"}, "text": text, "text_sha256": sha,
+               "origin": f"raw/{number}.txt", "lang": "en", "license": "other"}
+    return article, {"entities": w.entities, "quotes": quotes, "events": events}
+
+
+ANNOTATORS = {
+    "model": {"kind": "model", "name": "en_core_web_sm-3.8.0", "version": "3.8.0", "spacy_version": "3.8.0",
+              "components": ["ner", "wirecorpus_quotes", "wirecorpus_events"], "wirecorpus_version": "0.1.0"},
+    "hand": {"kind": "hand", "name": "a1"},
+}
+
+
+def generate(root: Path, n: int, *, hand_every: int) -> None:
+    """A valid repository of ``n`` synthetic articles under ``root``."""
+    (root / "annotations").mkdir(parents=True)
+    shutil.copy(REPO / schema.SCHEMA_PATH, root / schema.SCHEMA_PATH)
+    shutil.copy(REPO / card.BODY_PATH, root / card.BODY_PATH)
+    rng = random.Random(20261125)
+    ids = []
+    for number in range(n):
+        article, layers = synthetic_article(rng, number)
+        record = schema.from_dict(schema.Article, article)
+        corpus.article_path(root, record).parent.mkdir(parents=True, exist_ok=True)
+        corpus.article_path(root, record).write_text(json.dumps(article, ensure_ascii=False, indent=2) + "\n")
+        kinds = ("model", "hand") if number % hand_every == 0 else ("model",)
+        for kind in kinds:
+            annotator = ANNOTATORS[kind]
+            path = corpus.annotation_path(root, kind=kind, name=annotator["name"], article_id=article["id"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            body = {"article": article["id"], "text_sha256": article["text_sha256"], "annotator": annotator,
+                    "schema_version": "1.0", **layers}
+            path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+        ids.append(article["id"])
+    splits.record_new_articles(root, ids)
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak resident set size of this process and of its (waited-for) children, in MB (Linux: KB units)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, help="number of articles")
+    parser.add_argument("--hand-every", type=int, default=1000, help="every k-th article also gets a hand set")
+    parser.add_argument("--keep", type=Path, help="generate into this (new) folder and keep it")
+    args = parser.parse_args(argv)
+    scratch = args.keep or Path(tempfile.mkdtemp(prefix="bench_build."))
+    root = scratch / "repo"
+    try:
+        started = time.perf_counter()
+        generate(root, args.n, hand_every=args.hand_every)
+        print(f"generated {args.n} articles in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        started = time.perf_counter()
+        report = validate(None, root=root)
+        validated = time.perf_counter()
+        if not report.ok:
+            print("the synthetic corpus does not validate:", file=sys.stderr)
+            return 1
+        release = build(root=root, out=scratch / "release")
+        built = time.perf_counter()
+        elapsed = built - started
+        own, children = peak_rss_mb()
+        print(f"articles: {args.n}")
+        print(f"validate: {validated - started:.2f} s  build: {built - validated:.2f} s  total: {elapsed:.2f} s")
+        print(f"throughput: {args.n / elapsed:,.0f} articles/s (validate + build)")
+        print(f"peak RSS: {own:,.0f} MB (process), {children:,.0f} MB (largest child)")
+        print(f"release: {sum(p.stat().st_size for p in release.rglob('*') if p.is_file()) / 1e6:,.1f} MB")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
