@@ -67,3 +67,12 @@ def test_validate_text_output_golden(tmp_path: Path) -> None:
         report = validate(paths, root=root)
         sections.append(f"## {name}\n{render(report, format='text').replace(str(root) + '/', '')}")
     assert_golden("validate_invalid_fixtures.txt", "\n".join(sections))
+
+
+@pytest.mark.parametrize("name", ["span-text-mismatch", "article-invalid", "duplicate-text"])
+def test_validate_worker_pool_gives_the_same_findings(valid_repo: Path, name: str, monkeypatch) -> None:
+    root, paths = broken_repo(valid_repo, name)
+    serial = validate(paths, root=root, workers=1)
+    monkeypatch.setattr("wirecorpus.validate.runner.POOL_MIN_UNITS", 1)
+    pooled = validate(paths, root=root, workers=2)
+    assert pooled.findings == serial.findings and pooled.findings

@@ -7,12 +7,14 @@ They run over every annotation of the corpus and are written as tight loops.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from itertools import repeat
 from typing import Any
 
 from .. import corpus, schema
 from ..jsonpos import JsonPath
 from .registry import Collector, check
+
+_ANNOTATIONS = corpus.ANNOTATIONS_DIR.as_posix()
 
 # Ids are unique across a file; each layer's ids start with its letter.
 ID_PREFIXES = {"entities": "T", "quotes": "Q", "events": "E"}
@@ -72,7 +74,7 @@ def check_identity(data: dict[str, Any], path: str, found: Collector) -> None:
     """
     annotator = data["annotator"]
     kind, name = annotator["kind"], annotator["name"]
-    expected = corpus.annotation_path(Path("."), kind=kind, name=name, article_id=data["article"]).as_posix()
+    expected = f"{_ANNOTATIONS}/{kind}/{name}/{data['article']}.json"
     if path != expected or not corpus.SET_NAME_PATTERN.match(name):
         rule = "" if corpus.SET_NAME_PATTERN.match(name) else f"; annotator names are letters, digits, '.', '_' and '-', not {name!r}"
         found.add("annotation-path-mismatch", f"the file is at {path}, expected {expected} (from its annotator and article){rule}", at=("article",))
@@ -88,6 +90,11 @@ def check_ids(data: dict[str, Any], found: Collector) -> dict[str, str]:
         duplicate-id (error): two records of one file share an id (ids are unique across entities, quotes and events).
         id-prefix (warning): an id does not start with its layer's letter (T entities, Q quotes, E events).
     """
+    ids = {layer: [record["id"] for record in data[layer]] for layer in ID_PREFIXES}
+    layer_of = {record_id: layer for layer, layer_ids in ids.items() for record_id in layer_ids}
+    unique = len(layer_of) == sum(map(len, ids.values()))
+    if unique and all(all(map(str.startswith, layer_ids, repeat(ID_PREFIXES[layer]))) for layer, layer_ids in ids.items()):
+        return layer_of
     seen: dict[str, tuple[str, int]] = {}
     for layer, prefix in ID_PREFIXES.items():
         for index, record in enumerate(data[layer]):
@@ -177,14 +184,17 @@ def check_spans(data: dict[str, Any], text: str, found: Collector) -> None:
     for layer, (is_span, span_fields) in LAYER_SPANS.items():
         for index, record in enumerate(data[layer]):
             if is_span:
-                _check_span(record, text, length, (layer, index), found)
+                start, end, covered = record["start"], record["end"], record["text"]
+                # The test of a clean span, inline: this loop runs over every entity of the corpus.
+                if not (0 <= start < end <= length and text[start:end] == covered and covered.strip() == covered):
+                    _report_span(record, text, length, (layer, index), found)
             for name in span_fields:
                 span = record.get(name)
                 if span is not None:
-                    _check_span(span, text, length, (layer, index, name), found)
+                    _report_span(span, text, length, (layer, index, name), found)
 
 
-def _check_span(span: dict[str, Any], text: str, length: int, where: JsonPath, found: Collector) -> None:
+def _report_span(span: dict[str, Any], text: str, length: int, where: JsonPath, found: Collector) -> None:
     start, end, covered = span["start"], span["end"], span["text"]
     if not 0 <= start < end <= length:
         found.add("span-out-of-range", f"start {start}, end {end}: expected 0 <= start < end <= {length} (the length of the text)", where, at=(*where, "start"))

@@ -7,6 +7,9 @@ large corpus is checked by a pool of worker processes; the corpus-wide state
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
@@ -30,7 +33,7 @@ from .corpus_checks import check_split_member, check_splits_members, check_split
 from .files import read_json_file
 from .registry import Collector, Finding
 from .shapes import Shape, check_record, compile_shape
-from .targets import ANNOTATION, ARTICLE, collect
+from .targets import ANNOTATION, ARTICLE, article_ids_on_disk, collect
 
 # Below this many units a pool costs more to start than it saves.
 POOL_MIN_UNITS = 2000
@@ -59,13 +62,18 @@ class ValidationReport:
 
 @dataclass(frozen=True)
 class Context:
-    """What every check of a run needs; handed once to each worker process."""
+    """What every check of a run needs; each worker process makes its own from the same inputs."""
 
     root: Path
     inventory: schema.Inventory
+    assignment: dict[str, str] | None  # article id -> split; None when corpus/splits.json is unusable
     article_shape: Shape
     annotation_shape: Shape
-    assignment: dict[str, str] | None  # article id -> split; None when corpus/splits.json is unusable
+
+    @classmethod
+    def create(cls, root: Path, inventory: schema.Inventory, assignment: dict[str, str] | None) -> Context:
+        shape = functools.partial(compile_shape, inventory=inventory)
+        return cls(root, inventory, assignment, shape(schema.Article), shape(schema.AnnotationFile))
 
     def relative(self, path: str) -> str:
         prefix = str(self.root) + os.sep
@@ -95,20 +103,33 @@ def validate(paths: list[Path] | None = None, *, root: Path, workers: int | None
     assignment = None
     if targets.splits:
         assignment = _check_splits_file(root, report)
-    context = Context(root, inventory, compile_shape(schema.Article, inventory), compile_shape(schema.AnnotationFile, inventory), assignment)
+    context = Context.create(root, inventory, assignment)
     first_by_text: dict[str, tuple[str, str]] = {}
-    for result in _results(targets.units, context, workers):
-        report.findings += result.findings
-        for article_id, path, text_hash in result.articles:
-            found = Collector(path)
-            check_unique_text(article_id, text_hash, first_by_text, found)
-            report.findings += found.findings()
+    with _cycle_collector_paused():
+        for result in _results(targets.units, context, workers):
+            report.findings += result.findings
+            for article_id, path, text_hash in result.articles:
+                found = Collector(path)
+                check_unique_text(article_id, text_hash, first_by_text, found)
+                report.findings += found.findings()
     for path in targets.misplaced:
         found = Collector(context.relative(path))
         report_misplaced(found)
         report.findings += found.findings()
     report.findings.sort(key=lambda f: (f.path, f.line or 0, f.level, f.id))
     return report
+
+
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """JSON values hold no reference cycles, so the collector's many passes over them are wasted."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_splits_file(root: Path, report: ValidationReport) -> dict[str, str] | None:
@@ -121,7 +142,7 @@ def _check_splits_file(root: Path, report: ValidationReport) -> dict[str, str] |
     text, data = read_json_file(path, found)
     assignment = None
     if data is not None and check_splits_shape(data, found) is not None:
-        article_ids = {p.stem for p in corpus.article_files(root)}
+        article_ids = article_ids_on_disk(root)
         assignment = check_splits_members(data, article_ids, found)
     report.findings += found.findings(text=text, data=data)
     return assignment
@@ -139,16 +160,19 @@ def _available_cpus() -> int:
 
 
 def _pooled(units: list, context: Context, workers: int) -> Iterator[UnitResult]:
-    with multiprocessing.Pool(workers, initializer=_set_worker_context, initargs=(context,)) as pool:
+    # The shapes hold generated functions, which do not pickle: each worker makes its own.
+    initargs = (context.root, context.inventory, context.assignment)
+    with multiprocessing.Pool(workers, initializer=_set_worker_context, initargs=initargs) as pool:
         yield from pool.imap(_check_unit_in_worker, units, chunksize=POOL_CHUNK)
 
 
 _WORKER_CONTEXT: Context | None = None
 
 
-def _set_worker_context(context: Context) -> None:
+def _set_worker_context(root: Path, inventory: schema.Inventory, assignment: dict[str, str] | None) -> None:
     global _WORKER_CONTEXT
-    _WORKER_CONTEXT = context
+    _WORKER_CONTEXT = Context.create(root, inventory, assignment)
+    gc.disable()  # as in _cycle_collector_paused; a worker does nothing else
 
 
 def _check_unit_in_worker(unit) -> UnitResult:

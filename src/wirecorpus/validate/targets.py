@@ -8,6 +8,7 @@ stays bounded by a unit, not by the corpus.
 
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,12 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
     targets.units = [tuple(sorted(groups[key], key=lambda item: (item[0] != ARTICLE, item[1]))) for key in sorted(groups)]
     targets.splits = targets.splits or any(kind == ARTICLE for unit in targets.units for kind, _ in unit)
     return targets
+
+
+def article_ids_on_disk(root: Path) -> set[str]:
+    """The ids of every article record in the layout, from the file names alone."""
+    pattern = os.path.join(glob.escape(str(root)), corpus.CORPUS_DIR.name, "*", "*", "*.json")
+    return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(pattern)}
 
 
 def _files(path: Path) -> list[str]:
