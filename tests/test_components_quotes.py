@@ -141,6 +141,65 @@ PATTERNS = {
         """,
         [("direct", "We will win.", "said", "Peskov", None), ("direct", "They know it very well.", None, "Peskov", None)],
     ),
+    "next sentence quoted after an attributed quote": (
+        '"We won," said Jobs. "It feels great to win this."',
+        """
+        "      PUNCT  "      punct  5
+        We     PRON   we     nsubj  2
+        won    VERB   win    ccomp  5
+        ,      PUNCT  ,      punct  5
+        "      PUNCT  "      punct  5
+        said   VERB   say    ROOT   5
+        Jobs   PROPN  Jobs   nsubj  5  B-PERSON
+        .      PUNCT  .      punct  5
+        "      PUNCT  "      punct  10
+        It     PRON   it     nsubj  10
+        feels  VERB   feel   ROOT   10
+        great  ADJ    great  acomp  10
+        to     PART   to     aux    13
+        win    VERB   win    xcomp  11
+        this   PRON   this   dobj   13
+        .      PUNCT  .      punct  10
+        "      PUNCT  "      punct  10
+        """,
+        [("direct", "We won,", "said", "Jobs", None), ("direct", "It feels great to win this.", None, "Jobs", None)],
+    ),
+    "participle cue takes its clause's subject": (
+        'Jobs spoke, saying: "We will make history today."',
+        """
+        Jobs     PROPN  Jobs     nsubj   1  B-PERSON
+        spoke    VERB   speak    ROOT    1
+        ,        PUNCT  ,        punct   1
+        saying   VERB   say      advcl   1
+        :        PUNCT  :        punct   3
+        "        PUNCT  "        punct   3
+        We       PRON   we       nsubj   8
+        will     AUX    will     aux     8
+        make     VERB   make     ccomp   3
+        history  NOUN   history  dobj    8
+        today    NOUN   today    npadvmod 8
+        .        PUNCT  .        punct   8
+        "        PUNCT  "        punct   3
+        """,
+        [("direct", "We will make history today.", "saying", "Jobs", None)],
+    ),
+    "misparsed subject: the name right before the cue": (
+        '"We are disappointed," spokesman William Barksdale said.',
+        """
+        "           PUNCT  "           punct     9
+        We          PRON   we          nsubj     2
+        are         AUX    be          ccomp     9
+        disappointed ADJ   disappointed acomp    2
+        ,           PUNCT  ,           punct     9
+        "           PUNCT  "           punct     9
+        spokesman   NOUN   spokesman   npadvmod  9
+        William     PROPN  William     compound  8  B-PERSON
+        Barksdale   PROPN  Barksdale   appos     6  I-PERSON
+        said        VERB   say         ROOT      9
+        .           PUNCT  .           punct     9
+        """,
+        [("direct", "We are disappointed,", "said", "William Barksdale", None)],
+    ),
     "reported clause with that": (
         "Peskov stressed that the ties were strong.",
         """

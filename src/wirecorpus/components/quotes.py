@@ -36,6 +36,9 @@ SENTENCE_END = {".", "!", "?"}
 CONTENT_DEPS = ("ccomp", "parataxis")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 OBJECT_DEPS = ("dobj", "dative", "npadvmod")
+# Dependants of a cue that may stand between a closing mark and the cue besides its subject
+# (a misparsed subject phrase often comes out as npadvmod or dep).
+BETWEEN_QUOTE_AND_CUE_DEPS = ("advmod", "aux", "punct", "npadvmod", "dep")
 # How far (in tokens) a cue may sit from the quotation mark it attributes.
 CUE_WINDOW = 8
 
@@ -162,15 +165,15 @@ def _only_subject_between(doc: Doc, start: int, cue: Token) -> bool:
     """Whether tokens [start, cue) are punctuation, the cue's subject phrase or its adverbs."""
     allowed = set()
     for child in cue.children:
-        if child.dep_ in SUBJECT_DEPS or child.dep_ in ("advmod", "aux", "punct"):
+        if child.dep_ in SUBJECT_DEPS or child.dep_ in BETWEEN_QUOTE_AND_CUE_DEPS:
             allowed.update(range(child.left_edge.i, child.right_edge.i + 1))
     return all(i in allowed or doc[i].is_punct or doc[i].is_space for i in range(start, cue.i))
 
 
 def _reports_elsewhere(cue: Token, pairs: list[QuotedStretch]) -> bool:
-    """Whether the cue has its own clausal complement outside every quoted stretch."""
+    """Whether the cue goes straight on into a clause of its own (``said that ...``) outside the quotes."""
     for child in cue.children:
-        if child.dep_ == "ccomp" and child.i > cue.i:
+        if child.dep_ == "ccomp" and child.i > cue.i and child.left_edge.i == cue.i + 1:
             if not any(p.open < child.i < p.close for p in pairs):
                 return True
     return False
@@ -200,35 +203,55 @@ def _words_between(doc: Doc, start: int, end: int, skip_deps: tuple[str, ...] = 
 def subject_of(verb: Token) -> Token | None:
     """The verb's subject nearest to it (a misparse may give two), or a controlling verb's."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-    if not subjects and verb.dep_ in ("xcomp", "conj"):
+    if not subjects and verb.dep_ in ("xcomp", "conj", "advcl"):
         subjects = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     return min(subjects, key=lambda c: abs(c.i - verb.i), default=None)
 
 
 def _speaker(cue: Token, lexicon: SpeechLexicon, mentions: Mentions) -> Resolution:
     subject = subject_of(cue)
-    if subject is None:
-        return Resolution(None, None)
-    return mentions.resolve(subject, lexicon.speaker_labels, lexicon.pronouns)
+    if subject is not None:
+        return mentions.resolve(subject, lexicon.speaker_labels, lexicon.pronouns)
+    # a misparsed subject: the name right before the cue (``... Barksdale said``) or right after it
+    for i in (cue.i - 1, cue.i + 1):
+        if 0 <= i < len(cue.doc) and mentions.labels_at(i) in lexicon.speaker_labels:
+            return Resolution(mentions.entity_of[i], None)
+    return Resolution(None, None)
 
 
 def _continued_quotes(doc: Doc, pairs: list[QuotedStretch], found: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
-    """A quoted paragraph with no cue of its own that follows a quote: the same speaker goes on."""
+    """A quoted clause with no cue of its own, opening a paragraph or the sentence right after
+    an attributed quote (``"...," said Jobs. "It feels great..."``): the same speaker goes on."""
     continued = []
     by_open = dict(found)
-    previous = None
+    previous, previous_end = None, -1
     for pair in pairs:
         if pair.used:
             previous = by_open.get(pair.open, previous)
+            previous_end = _sentence_end(doc, pair.close)
             continue
         starts_paragraph = pair.open == 0 or doc[pair.open - 1].is_space
-        if previous is None or not starts_paragraph or not _is_clause(doc, pair.open + 1, pair.close):
+        follows = pair.open - previous_end in (1, 2)
+        # a quote that does not end its sentence has an attribution of its own after it
+        ends_sentence = doc[pair.close - 1].text in SENTENCE_END
+        if previous is None or not (starts_paragraph or follows) or not ends_sentence:
+            continue
+        if not _is_clause(doc, pair.open + 1, pair.close):
             continue
         quote = _quote_dict(doc, "direct", (pair.open + 1, pair.close), None, Resolution(None, None))
-        quote["speaker"], quote["speaker_span"] = previous["speaker"], None
+        quote["speaker"] = previous["speaker"]
         continued.append((pair.open, quote))
         pair.used = True
+        previous, previous_end = quote, _sentence_end(doc, pair.close)
     return continued
+
+
+def _sentence_end(doc: Doc, start: int) -> int:
+    """The first sentence-final mark at or after a token, within the cue window."""
+    for i in range(start, min(len(doc), start + 2 * CUE_WINDOW)):
+        if doc[i].text in SENTENCE_END:
+            return i
+    return -1
 
 
 def _is_clause(doc: Doc, start: int, end: int) -> bool:
@@ -293,14 +316,26 @@ def _according_to(doc, token, pairs, lexicon, mentions) -> tuple[int, dict] | No
 
 
 def _reported_quote(doc, content, cue, pairs, speaker) -> tuple[int, dict] | None:
-    start, end = _trim_tokens(doc, *content)
-    if not _words_between(doc, start, end):
-        return None
+    start, end = _within_paragraph(doc, *content, cue[0].i if not isinstance(cue, Token) else cue.i)
+    start, end = _trim_tokens(doc, start, end)
+    if not any(doc[i].pos_ in ("VERB", "AUX") for i in range(start, end)):
+        return None  # what was reported is a clause; a bare phrase comes from a misparse
     inner = [p for p in pairs if start <= p.open and p.close < end]
     if any(p.open < start < p.close or p.open < end - 1 < p.close for p in pairs if p not in inner):
         return None  # the clause cuts through a quoted stretch: a direct quote already covers it
     kind = "mixed" if inner else "indirect"
     return start, _quote_dict(doc, kind, (start, end), cue, speaker)
+
+
+def _within_paragraph(doc: Doc, start: int, end: int, cue: int) -> tuple[int, int]:
+    """A reported clause never runs over a line break: keep the part on the cue's side of it."""
+    for i in range(start, end):
+        if doc[i].is_space and "\n" in doc[i].text:
+            if i < cue:
+                start = i + 1
+            else:
+                return start, i
+    return start, end
 
 
 def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
