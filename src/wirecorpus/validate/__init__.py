@@ -13,7 +13,7 @@ CONTRIBUTING.md lists them all.
 from __future__ import annotations
 
 from .registry import REGISTRY, Finding, FindingKind
-from .render import render
+from .output import render
 from .runner import ValidationReport, validate
 
 __all__ = ["REGISTRY", "Finding", "FindingKind", "ValidationReport", "render", "validate"]
