@@ -17,7 +17,7 @@ from wirecorpus.components import COMPONENT_VERSIONS
 def test_annotate_provenance_fields(repo_copy: Path, tiny_pipeline: Path) -> None:
     report = annotate([SEED_ID], root=repo_copy, model=str(tiny_pipeline))
     assert report.annotation_set == "model/en_tiny_rules-0.1.0"
-    (path,) = corpus.annotation_files(repo_copy, "model")
+    path = corpus.annotation_path(repo_copy, kind="model", name="en_tiny_rules-0.1.0", article_id=SEED_ID)
     assert corpus.relative(repo_copy, path) == f"annotations/model/en_tiny_rules-0.1.0/{SEED_ID}.json"
     annotator = corpus.read_annotation(path).annotator
     assert (annotator.kind, annotator.name, annotator.version) == ("model", "en_tiny_rules-0.1.0", "0.1.0")
