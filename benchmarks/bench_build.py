@@ -155,7 +155,7 @@ def generate(root: Path, n: int, *, hand_every: int) -> None:
         record = schema.from_dict(schema.Article, article)
         corpus.article_path(root, record).parent.mkdir(parents=True, exist_ok=True)
         corpus.article_path(root, record).write_text(json.dumps(article, ensure_ascii=False, indent=2) + "\n")
-        kinds = ("model", "hand") if number % hand_every == 0 else ("model",)
+        kinds = ("model", "hand") if hand_every and number % hand_every == 0 else ("model",)
         for kind in kinds:
             annotator = ANNOTATORS[kind]
             path = corpus.annotation_path(root, kind=kind, name=annotator["name"], article_id=article["id"])
@@ -177,15 +177,19 @@ def peak_rss_mb() -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of articles")
-    parser.add_argument("--hand-every", type=int, default=1000, help="every k-th article also gets a hand set")
-    parser.add_argument("--keep", type=Path, help="generate into this (new) folder and keep it")
+    parser.add_argument("--hand-every", type=int, default=1000, help="every k-th article also gets a hand set (0: none)")
+    parser.add_argument("--keep", type=Path, help="keep the corpus in this folder (and reuse it if it is there)")
     args = parser.parse_args(argv)
     scratch = args.keep or Path(tempfile.mkdtemp(prefix="bench_build."))
     root = scratch / "repo"
     try:
-        started = time.perf_counter()
-        generate(root, args.n, hand_every=args.hand_every)
-        print(f"generated {args.n} articles in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        if (root / "corpus").is_dir():
+            print(f"reusing the corpus in {root}", file=sys.stderr)
+        else:
+            started = time.perf_counter()
+            generate(root, args.n, hand_every=args.hand_every)
+            print(f"generated {args.n} articles in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        shutil.rmtree(scratch / "release", ignore_errors=True)
         started = time.perf_counter()
         report = validate(None, root=root)
         validated = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -61,10 +62,9 @@ def file_bytes(folder: Path) -> dict[str, bytes]:
 def test_build_release_layout(release_repo: Path) -> None:
     release = build(root=release_repo)
     assert release == release_repo / "dist" / f"wirecorpus-{build_module.__version__}"
-    names = sorted(file_bytes(release))
-    assert names == sorted(
-        ["MANIFEST.json", "README.md", "data/articles/test-00000-of-00001.parquet", "data/hand/test-00000-of-00001.parquet"]
-    )
+    configs = ["articles", *(kind for kind in ("hand", "model") if corpus.annotation_sets(release_repo, kind))]
+    shards = [f"data/{config}/test-00000-of-00001.parquet" for config in configs]  # the seed is the one article
+    assert sorted(file_bytes(release)) == sorted(["MANIFEST.json", "README.md", *shards])
     assert [p.name for p in release.parent.iterdir()] == [release.name]  # no temporary folder left
 
 
@@ -108,7 +108,8 @@ def test_build_shards_by_rows_in_article_order(release_repo: Path, tmp_path: Pat
 
 
 def test_build_empty_splits_have_no_shard(release_repo: Path) -> None:
-    """The seed repository has no train article and no model set: those splits are left out."""
+    """The seed repository without its model set has no train article and no model rows: left out."""
+    shutil.rmtree(release_repo / "annotations" / "model")
     release = build(root=release_repo)
     assert not list((release / "data" / "articles").glob("train-*"))
     assert not (release / "data" / "model").exists()

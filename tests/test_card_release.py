@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import datasets
@@ -37,6 +38,7 @@ def test_card_release_features_round_trip(release_repo: Path) -> None:
 
 
 def test_card_release_body_from_dataset_card(release_repo: Path) -> None:
+    shutil.rmtree(release_repo / "annotations" / "model")
     _, body = card_parts(build(root=release_repo))
     assert body.startswith((REPO / "DATASET_CARD.md").read_text(encoding="utf-8").rstrip("\n"))
     assert "### Annotation set hand/a1" in body

@@ -117,7 +117,8 @@ def test_load_release_every_config(full_release: Path, offline_hf: Path, config:
 
 
 def test_load_release_empty_split(release_repo: Path, offline_hf: Path) -> None:
-    """The seed repository has no model set and no train article: empty datasets with the right features."""
+    """The seed repository without its model set has no model row and no train article: empty datasets."""
+    shutil.rmtree(release_repo / "annotations" / "model")
     release = build(root=release_repo)
     model = wirecorpus.load("model", path=release)
     assert {s: d.num_rows for s, d in model.items()} == {"train": 0, "test": 0}

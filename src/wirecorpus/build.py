@@ -75,7 +75,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         _write_release(root, corpus_plan, staging, progress=progress)
-        _move_into_place(root, staging, target)
+        _move_into_place(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -93,7 +93,7 @@ def _require_valid(root: Path) -> None:
         )
 
 
-def _move_into_place(root: Path, staging: Path, target: Path) -> None:
+def _move_into_place(staging: Path, target: Path) -> None:
     if not target.exists():
         staging.rename(target)
         return
@@ -102,7 +102,7 @@ def _move_into_place(root: Path, staging: Path, target: Path) -> None:
         return
     raise BuildError(
         f"{target}: a release of version {__version__} already exists with different content; "
-        f"bump the version in src/wirecorpus/_version.py or remove the folder"
+        "bump the version in src/wirecorpus/_version.py or remove the folder"
     )
 
 
