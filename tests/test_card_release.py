@@ -53,7 +53,7 @@ def test_card_release_evaluation_table(release_repo: Path) -> None:
     data["annotator"] = {"kind": "model", "name": "copy-1.0", "version": "1.0"}
     (model / f"{SEED_ID}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _, body = card_parts(build(root=release_repo))
-    assert "Scores of `model/copy-1.0` against `hand/a1`." in body
+    assert "### model/copy-1.0 against hand/a1\n\nScores of `model/copy-1.0` against `hand/a1`." in body
     assert "| entities |" in body and "| events |" in body
 
 

@@ -224,7 +224,7 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
         for model, model_articles in corpus_plan.sets["model"].items():
             if hand_articles & model_articles:
                 result = evaluate.evaluate(root=root, gold=f"hand/{hand}", pred=f"model/{model}")
-                tables.append(evaluate.render(result, format="markdown"))
+                tables.append(f"### model/{model} against hand/{hand}\n\n{evaluate.render(result, format='markdown')}")
     return tables
 
 
