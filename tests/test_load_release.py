@@ -143,6 +143,7 @@ def test_load_release_default_is_repository_build(release_repo: Path, offline_hf
         ({"config": "silver"}, "no config 'silver'; the configs are articles, hand, model"),
         ({"split": "dev"}, "no split 'dev'; the splits are train, test"),
         ({"path": "no/such/folder"}, "no/such/folder: no release here (no README.md)"),
+        ({"path": "dist/wirecorpus-9.9.9"}, "dist/wirecorpus-9.9.9: no release here (no README.md); build it with"),
         ({"revision": "v1"}, "revision= applies to a Hub repository id"),
     ],
 )

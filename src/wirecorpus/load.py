@@ -35,7 +35,8 @@ def load(config: str = "hand", split: str | None = None, *, path: str | Path | N
         raise LoadError(f"no split {split!r}; the splits are {', '.join(SPLITS)}")
     if path is None:
         return _load_folder(default_release(), config, split, revision)
-    if isinstance(path, str) and HUB_ID_PATTERN.match(path) and not Path(path).exists():
+    # `owner/name` is a Hub id unless `owner` is a local folder (e.g. `dist/wirecorpus-0.1.0`, not built yet).
+    if isinstance(path, str) and HUB_ID_PATTERN.match(path) and not Path(path.split("/")[0]).is_dir():
         return _load_hub(path, config, split, revision)
     return _load_folder(Path(path), config, split, revision)
 
