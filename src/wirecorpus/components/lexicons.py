@@ -55,12 +55,14 @@ def _read(root: Path, relative: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class SpeechLexicon:
-    """Speech-verb lemmas, multi-word cues and pronoun/label compatibility."""
+    """Speech-verb lemmas, multi-word cues, pronoun/label compatibility and speaker-naming nouns."""
 
     verbs: frozenset[str]
     multiword_cues: tuple[tuple[str, ...], ...]
     speaker_labels: frozenset[str]
     pronouns: dict[str, frozenset[str]]
+    quoting_verbs: frozenset[str]  # cues whose object is the speaker: "Interfax quoted Peskov as saying"
+    organisation_nouns: frozenset[str]  # subjects that stand for the last organisation named: "the company said"
 
     @classmethod
     def load(cls, root: Path, inventory: Inventory) -> SpeechLexicon:
@@ -71,6 +73,8 @@ class SpeechLexicon:
                 multiword_cues=tuple(tuple(str(c).lower().split()) for c in data["multiword_cues"]),
                 speaker_labels=frozenset(data["speaker_labels"]),
                 pronouns={str(p).lower(): frozenset(labels) for p, labels in data["pronouns"].items()},
+                quoting_verbs=frozenset(str(v).lower() for v in data["quoting_verbs"]),
+                organisation_nouns=frozenset(str(n).lower() for n in data["organisation_nouns"]),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise SchemaError(f"{SPEECH_VERBS}: missing or malformed field: {exc}") from None

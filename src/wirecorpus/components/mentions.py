@@ -17,6 +17,9 @@ from spacy.tokens import Doc, Token
 NAME_DEPS = frozenset({"compound", "appos", "poss"})
 TITLE_POS = frozenset({"NOUN", "PROPN"})
 PERSON = "PERSON"
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# How far back (in tokens) a pronoun looks for a person named as a subject before any person.
+SUBJECT_WINDOW = 120
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,10 @@ class Mentions:
             if person is None:
                 person = self.titled_person(token.i, token.lemma_.lower())
             if person is not None:
-                return Resolution(self.latest_mention(person, token.i), self._phrase(token))
+                return Resolution(self.latest_mention(person, token.i), self.phrase(token))
         direct = self.entity_near(token, labels)
         if direct is not None:
-            return Resolution(direct, None if self.entity_of[token.i] >= 0 else self._phrase(token))
+            return Resolution(direct, None if self.entity_of[token.i] >= 0 else self.phrase(token))
         if token.pos_ == "PRON":
             compatible = pronouns.get(token.lower_)
             if compatible is None:
@@ -103,7 +106,7 @@ class Mentions:
             return Resolution(self.most_recent(token.i, compatible & labels), (token.i, token.i + 1))
         return Resolution(None, None)
 
-    def _phrase(self, token: Token) -> tuple[int, int]:
+    def phrase(self, token: Token) -> tuple[int, int]:
         """The subject's noun phrase up to its head, without a leading determiner."""
         start = token.left_edge.i
         while start < token.i and self.doc[start].pos_ in ("DET", "PUNCT"):
@@ -124,6 +127,49 @@ class Mentions:
         for number in range(len(self.ents) - 1, -1, -1):
             ent = self.ents[number]
             if ent.end <= before and self.labels[number] in labels and not self.quoted[ent.start]:
+                return number
+        return None
+
+    def most_recent_subject(self, before: int, labels: frozenset[str]) -> int | None:
+        """The last compatible entity named as a subject not long before a token, else the last compatible one.
+
+        "he said" after "... said Julien Talavan, a spokesman for Force Ouvriere"
+        is Talavan, not the organisation the NER took for a person; a subject
+        the NER missed counts when it repeats a person's surname.
+        """
+        for i in range(before - 1, max(-1, before - 1 - SUBJECT_WINDOW), -1):
+            token = self.doc[i]
+            if token.dep_ not in SUBJECT_DEPS or self.quoted[i]:
+                continue
+            number = self.entity_near(token, labels)
+            if number is None and PERSON in labels:
+                number = self.same_surname(token)
+            if number is not None:
+                return number
+        return self.most_recent(before, labels)
+
+    def entity_inside(self, token: Token, labels: frozenset[str]) -> int | None:
+        """The entity named inside a phrase outside quotes, a person first, the one nearest its head
+        ("a statement by Boeing given by spokesman William Barksdale": Barksdale)."""
+        found: dict[bool, tuple[int, int]] = {}
+        for i in range(token.left_edge.i, token.right_edge.i + 1):
+            number = self.entity_of[i]
+            if number < 0 or self.quoted[i] or self.labels[number] not in labels:
+                continue
+            is_person = self.labels[number] == PERSON
+            distance = abs(i - token.i)
+            if is_person not in found or distance < found[is_person][0]:
+                found[is_person] = (distance, number)
+        best = found.get(True) or found.get(False)
+        return None if best is None else best[1]
+
+    def same_surname(self, token: Token) -> int | None:
+        """An earlier PERSON whose last word is this proper noun: a later mention the NER missed."""
+        if token.pos_ != "PROPN":
+            return None
+        for number in range(len(self.ents) - 1, -1, -1):
+            ent = self.ents[number]
+            if ent.end <= token.i and self.labels[number] == PERSON and ent[-1].text == token.text:
                 return number
         return None
 

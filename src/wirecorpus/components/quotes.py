@@ -4,11 +4,22 @@ Three linear passes over a parsed Doc:
 
 1. pair quotation marks (straight marks alternate; a paragraph break closes
    whatever is open, the wire convention for quotes running over paragraphs);
-2. attribute each quoted stretch to a speech verb right after it
-   (``"...," Peskov said``) or right before it (``Peskov said: "..."``); a
-   reported clause that runs on outside the marks makes the quote ``mixed``;
+2. attribute each quoted stretch to a speech verb right before it
+   (``Peskov said: "..."``, ``Peskov said in an interview "..."``, ``Peskov said
+   that "..."`` when the marks hold the whole reported clause) or right after
+   it (``"...," Peskov said``, ``"...," Interfax quoted Peskov as saying``); a
+   reported clause that runs on outside the marks makes the quote ``mixed``.
+   A quoted clause with no speech verb is still a direct quote when a name
+   introduces it (``Peskov: "..."``) or when it goes on from an attributed one;
 3. every other speech verb with a clausal complement, and every
    "according to X", gives an indirect (or, with a quoted fragment, mixed) quote.
+
+Speakers come from the parse, with fallbacks for where it is often wrong: a
+participle cue takes the subject of the clause it hangs from ("releasing a
+statement saying"), a relative "who" the noun it describes, a subject phrase
+without a name the person named inside it ("a statement by spokesman X"), a
+pronoun the person last named as a subject, and a cue with no subject the
+name next to it.
 
 Results are stored on ``Doc._.wirecorpus_quotes`` as plain dicts of character
 offsets, so they survive ``nlp.pipe(..., n_process=N)``.
@@ -23,9 +34,9 @@ from spacy.tokens import Doc, Token
 
 from ..schema import Inventory
 from .lexicons import SpeechLexicon, repository_root
-from .mentions import Mentions, Resolution
+from .mentions import PERSON, Mentions, Resolution
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 EXTENSION = "wirecorpus_quotes"
 
 STRAIGHT = {'"'}
@@ -39,8 +50,17 @@ OBJECT_DEPS = ("dobj", "dative", "npadvmod")
 # Dependants of a cue that may stand between a closing mark and the cue besides its subject
 # (a misparsed subject phrase often comes out as npadvmod or dep).
 BETWEEN_QUOTE_AND_CUE_DEPS = ("advmod", "aux", "punct", "npadvmod", "dep")
-# How far (in tokens) a cue may sit from the quotation mark it attributes.
+# Dependants of a cue that may stand between it and the opening mark it introduces
+# ("said in an interview", "told reporters", "responded with a statement on his blog").
+BETWEEN_CUE_AND_QUOTE_DEPS = ("prep", "advmod", "npadvmod", "dobj", "dative", "agent")
+# Links a cue without a subject of its own may hang from on the way up to the clause whose
+# subject speaks ("releasing a statement saying", "justified his choice by saying").
+CLIMB_DEPS = frozenset({"acl", "advcl", "xcomp", "conj", "pcomp", "pobj", "prep", "dobj", "ccomp"})
+CLIMB_STEPS = 4
+RELATIVE_PRONOUNS = frozenset({"who", "that"})
+# How far (in tokens) a cue may sit from the quotation mark it attributes (before: with its phrases).
 CUE_WINDOW = 8
+CUE_BEFORE_WINDOW = 16
 
 if not Doc.has_extension(EXTENSION):
     Doc.set_extension(EXTENSION, default=[])
@@ -55,6 +75,12 @@ class QuotedStretch:
     used: bool = False
 
 
+def _opens_word(token: Token, open_at: int | None) -> bool:
+    """A closing-style mark (``''``) written against the word after it, with none open: it opens."""
+    following = token.i + 1 < len(token.doc) and token.doc[token.i + 1].is_alpha
+    return token.text in CLOSING and open_at is None and not token.whitespace_ and following
+
+
 def quote_pairs(doc: Doc) -> list[QuotedStretch]:
     """Pairs of quotation marks in text order."""
     pairs = []
@@ -65,7 +91,7 @@ def quote_pairs(doc: Doc) -> list[QuotedStretch]:
             if "\n" in text and open_at is not None:
                 pairs.append(QuotedStretch(open_at, token.i))
                 open_at = None
-        elif text in OPENING or (text in STRAIGHT and open_at is None):
+        elif text in OPENING or (text in STRAIGHT and open_at is None) or _opens_word(token, open_at):
             open_at = token.i
         elif (text in CLOSING or text in STRAIGHT) and open_at is not None:
             pairs.append(QuotedStretch(open_at, token.i))
@@ -103,9 +129,13 @@ def find_quotes(doc: Doc, lexicon: SpeechLexicon) -> list[dict]:
     for pair in pairs:
         quote = _attributed_quote(doc, pair, pairs, lexicon, mentions)
         if quote is not None:
-            pair.used = True
             cues_used.add(quote[0])
             found.append((pair.open, quote[1]))
+        else:
+            quote = _introduced_quote(doc, pair, lexicon, mentions)
+            if quote is not None:
+                found.append((pair.open, quote))
+        pair.used = quote is not None
     found.extend(_continued_quotes(doc, pairs, found))
     found.extend(_reported_speech(doc, pairs, cues_used, lexicon, mentions))
     found.sort(key=lambda item: item[0])
@@ -114,7 +144,7 @@ def find_quotes(doc: Doc, lexicon: SpeechLexicon) -> list[dict]:
 
 def _attributed_quote(doc, pair, pairs, lexicon, mentions) -> tuple[int, dict] | None:
     """A quoted stretch with a speech verb right after or right before it."""
-    cue = _cue_after(doc, pair, pairs, lexicon) or _cue_before(doc, pair, lexicon, mentions)
+    cue = _cue_before(doc, pair, lexicon, mentions) or _cue_after(doc, pair, pairs, lexicon)
     if cue is None:
         return None
     content = (pair.open + 1, pair.close)
@@ -125,6 +155,38 @@ def _attributed_quote(doc, pair, pairs, lexicon, mentions) -> tuple[int, dict] |
     if kind == "direct" and not _words_between(doc, *content):
         return None
     return cue.i, _quote_dict(doc, kind, content, cue, _speaker(cue, lexicon, mentions))
+
+
+def _introduced_quote(doc, pair, lexicon, mentions) -> dict | None:
+    """A quoted clause with no speech verb that closes its sentence, introduced by a colon or comma:
+    after a name (``Peskov: "..."``) or after a clause whose subject names the speaker
+    (``Jobs left this farewell, "..."``)."""
+    start = pair.open - 1
+    if start < 1 or doc[start].text not in (":", ",") or not _is_clause(doc, pair.open + 1, pair.close):
+        return None
+    closes_sentence = doc[pair.close - 1].text in SENTENCE_END or (
+        pair.close + 1 < len(doc) and doc[pair.close + 1].text in SENTENCE_END
+    )
+    if not closes_sentence:
+        return None
+    before = doc[start - 1]
+    if doc[start].text == ":" and not mentions.quoted[before.i] and mentions.labels_at(before.i) in lexicon.speaker_labels:
+        speaker = Resolution(mentions.entity_of[before.i], None)
+    else:
+        subject = subject_of(_clause_verb(before))
+        speaker = Resolution(None, None) if subject is None else _resolve_speaker(subject, lexicon, mentions)
+        if speaker.entity is None or speaker.via is not None:
+            return None  # only a name written as the subject says who speaks
+    return _quote_dict(doc, "direct", (pair.open + 1, pair.close), None, speaker)
+
+
+def _clause_verb(token: Token) -> Token:
+    """The nearest verb among a token and its heads (the token itself when there is none)."""
+    for _ in range(CLIMB_STEPS + 2):
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            return token
+        token = token.head
+    return token
 
 
 def _cue_after(doc, pair, pairs, lexicon) -> Token | None:
@@ -147,18 +209,33 @@ def _cue_before(doc, pair, lexicon, mentions) -> Token | None:
     With other words between (``X said that "..."``) the quote is part of a
     reported clause, which the reported-speech pass finds as a mixed quote.
     """
-    for i in range(pair.open - 1, max(-1, pair.open - 1 - CUE_WINDOW), -1):
+    for i in range(pair.open - 1, max(-1, pair.open - 1 - CUE_BEFORE_WINDOW), -1):
         token = doc[i]
         if token.text in QUOTE_MARKS or token.text in SENTENCE_END or "\n" in token.text:
             return None
         if is_cue(token, lexicon):
-            clause = _content_clause(token)
+            clause = _content_clause(token, after=True)
             if clause is not None and not mentions.quoted[clause.i]:
                 return None
-            if _words_between(doc, token.i + 1, pair.open, skip_deps=OBJECT_DEPS):
-                return None
-            return token
+            return token if _only_phrases_between(doc, token, pair.open) else None
     return None
+
+
+def _only_phrases_between(doc: Doc, cue: Token, end: int) -> bool:
+    """Whether tokens after the cue up to ``end`` are punctuation, the cue's phrases, or "that" opening the quote."""
+    allowed = set()
+    for child in cue.children:
+        # an object that takes in the marks is what the verb acts on: quotes a "Senate aide"
+        if child.dep_ in BETWEEN_CUE_AND_QUOTE_DEPS and child.i > cue.i and child.right_edge.i < end:
+            allowed.update(range(child.left_edge.i, child.right_edge.i + 1))
+    for i in range(cue.i + 1, end):
+        token = doc[i]
+        if i in allowed or token.is_punct or token.is_space or token.text in QUOTE_MARKS:
+            continue
+        if token.lower_ == "that" and _words_between(doc, i + 1, end) is False:
+            continue  # "said that "...": the marks hold the whole reported clause
+        return False
+    return True
 
 
 def _only_subject_between(doc: Doc, start: int, cue: Token) -> bool:
@@ -179,11 +256,11 @@ def _reports_elsewhere(cue: Token, pairs: list[QuotedStretch]) -> bool:
     return False
 
 
-def _content_clause(cue: Token) -> Token | None:
-    """The head of the clause a speech verb reports."""
+def _content_clause(cue: Token, *, after: bool = False) -> Token | None:
+    """The head of the clause a speech verb reports (``after``: only one that follows the verb)."""
     for dep in CONTENT_DEPS:
         for child in cue.children:
-            if child.dep_ == dep:
+            if child.dep_ == dep and (child.i > cue.i or not after):
                 return child
     return None
 
@@ -200,21 +277,87 @@ def _words_between(doc: Doc, start: int, end: int, skip_deps: tuple[str, ...] = 
     return False
 
 
-def subject_of(verb: Token) -> Token | None:
-    """The verb's subject nearest to it (a misparse may give two), or a controlling verb's."""
+def _own_subject(verb: Token) -> Token | None:
+    """The verb's subject nearest to it (a misparse may give two)."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-    if not subjects and verb.dep_ in ("xcomp", "conj", "advcl"):
-        subjects = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     return min(subjects, key=lambda c: abs(c.i - verb.i), default=None)
 
 
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, or that of the clause it hangs from (``releasing a statement saying``)."""
+    token = verb
+    for _ in range(CLIMB_STEPS):
+        subject = _own_subject(token)
+        if subject is not None or token.dep_ not in CLIMB_DEPS or token.head.i == token.i:
+            return subject
+        token = token.head
+    return None
+
+
 def _speaker(cue: Token, lexicon: SpeechLexicon, mentions: Mentions) -> Resolution:
-    subject = subject_of(cue)
+    """Who speaks through a cue (see the module docstring for the fallbacks)."""
+    quoting = _quoting_verb(cue, lexicon)
+    if quoting is not None:
+        source = next((c for c in quoting.children if c.dep_ == "dobj"), None)
+        if source is not None:
+            return _resolve_speaker(source, lexicon, mentions)
+    subject = _own_subject(cue)
+    if subject is None:
+        # a misparsed subject: the name right before the cue (``... Barksdale said``)
+        if cue.i > 0 and mentions.labels_at(cue.i - 1) in lexicon.speaker_labels:
+            return Resolution(mentions.entity_of[cue.i - 1], None)
+        subject = subject_of(cue)
     if subject is not None:
-        return mentions.resolve(subject, lexicon.speaker_labels, lexicon.pronouns)
-    # a misparsed subject: the name right before the cue (``... Barksdale said``) or right after it
-    for i in (cue.i - 1, cue.i + 1):
-        if 0 <= i < len(cue.doc) and mentions.labels_at(i) in lexicon.speaker_labels:
+        found = _resolve_speaker(subject, lexicon, mentions)
+        if found.entity is not None or subject.pos_ == "PRON":
+            return found
+    return _name_near(cue, lexicon, mentions)
+
+
+def _quoting_verb(cue: Token, lexicon: SpeechLexicon) -> Token | None:
+    """The quoting verb a cue is or hangs from: "quoted Peskov as saying"."""
+    for token in (cue, cue.head, cue.head.head):
+        if token.lemma_.lower() in lexicon.quoting_verbs and token.pos_ == "VERB":
+            return token
+    return None
+
+
+def _resolve_speaker(token: Token, lexicon: SpeechLexicon, mentions: Mentions) -> Resolution:
+    """The entity a subject (or a quoting verb's object) names, past relative pronouns and nameless phrases."""
+    if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+        token = token.head.head  # "an expert at Stanford, who stated": the expert
+    if token.dep_ == "appos" and mentions.entity_of[token.head.i] >= 0:
+        token = token.head  # "O'Reilly, a management expert": O'Reilly
+    labels = lexicon.speaker_labels
+    if token.pos_ == "NOUN" and mentions.entity_of[token.i] < 0:
+        person = mentions.entity_inside(token, frozenset({PERSON}))
+        if person is not None:  # "the company president and CEO Louis Gallois"
+            return Resolution(person, None)
+    if token.pos_ == "PRON":
+        compatible = lexicon.pronouns.get(token.lower_, frozenset()) & labels
+        return Resolution(mentions.most_recent_subject(token.i, compatible), (token.i, token.i + 1))
+    found = mentions.resolve(token, labels, lexicon.pronouns)
+    if found.entity is not None:
+        return found
+    named = mentions.entity_inside(token, labels) if token.pos_ == "NOUN" else mentions.same_surname(token)
+    if named is not None:
+        return Resolution(named, None if token.pos_ == "NOUN" else (token.i, token.i + 1))
+    if token.lemma_.lower() in lexicon.organisation_nouns:
+        return Resolution(mentions.most_recent(token.i, frozenset({"ORG"})), mentions.phrase(token))
+    return found
+
+
+def _name_near(cue: Token, lexicon: SpeechLexicon, mentions: Mentions) -> Resolution:
+    """No subject: the first name after the cue in its clause (``claims writer John Ostrower``),
+    else the first one before it in the sentence (``A statement on Apple's website ... states``)."""
+    doc, sentence = cue.doc, cue.sent
+    for i in range(cue.i + 1, min(sentence.end, cue.i + 1 + CUE_WINDOW)):
+        if doc[i].is_punct and doc[i].text not in ",":
+            break
+        if not mentions.quoted[i] and mentions.labels_at(i) in lexicon.speaker_labels:
+            return Resolution(mentions.entity_of[i], None)
+    for i in range(sentence.start, cue.i):
+        if not mentions.quoted[i] and mentions.labels_at(i) in lexicon.speaker_labels:
             return Resolution(mentions.entity_of[i], None)
     return Resolution(None, None)
 
@@ -224,14 +367,14 @@ def _continued_quotes(doc: Doc, pairs: list[QuotedStretch], found: list[tuple[in
     an attributed quote (``"...," said Jobs. "It feels great..."``): the same speaker goes on."""
     continued = []
     by_open = dict(found)
-    previous, previous_end = None, -1
+    previous, previous_end, previous_close = None, -1, -1
     for pair in pairs:
         if pair.used:
             previous = by_open.get(pair.open, previous)
-            previous_end = _sentence_end(doc, pair.close)
+            previous_end, previous_close = _sentence_end(doc, pair.close), pair.close
             continue
         starts_paragraph = pair.open == 0 or doc[pair.open - 1].is_space
-        follows = pair.open - previous_end in (1, 2)
+        follows = pair.open - previous_end in (1, 2) or _only_punctuation(doc, previous_close + 1, pair.open)
         # a quote that does not end its sentence has an attribution of its own after it
         ends_sentence = doc[pair.close - 1].text in SENTENCE_END
         if previous is None or not (starts_paragraph or follows) or not ends_sentence:
@@ -242,8 +385,13 @@ def _continued_quotes(doc: Doc, pairs: list[QuotedStretch], found: list[tuple[in
         quote["speaker"] = previous["speaker"]
         continued.append((pair.open, quote))
         pair.used = True
-        previous, previous_end = quote, _sentence_end(doc, pair.close)
+        previous, previous_end, previous_close = quote, _sentence_end(doc, pair.close), pair.close
     return continued
+
+
+def _only_punctuation(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens [start, end) are all punctuation or space (``"..."... "..."``)."""
+    return all(doc[i].is_punct or doc[i].is_space for i in range(start, end))
 
 
 def _sentence_end(doc: Doc, start: int) -> int:
