@@ -299,6 +299,260 @@ PATTERNS = {
         """,
         [],
     ),
+    "cue before, a phrase of the cue between": (
+        'Sugar said in an interview "We hit a home run."',
+        """
+        Sugar      PROPN  Sugar      nsubj     1  B-PERSON
+        said       VERB   say        ROOT      1
+        in         ADP    in         prep      1
+        an         DET    an         det       4
+        interview  NOUN   interview  pobj      2
+        "          PUNCT  "          punct     7
+        We         PRON   we         nsubj     7
+        hit        VERB   hit        ccomp     1
+        a          DET    a          det       10
+        home       NOUN   home       compound  10
+        run        NOUN   run        dobj      7
+        .          PUNCT  .          punct     7
+        "          PUNCT  "          punct     1
+        """,
+        [("direct", "We hit a home run.", "said", "Sugar", None)],
+    ),
+    "said that, the marks holding the whole clause": (
+        'Aboulafia said that "The flight will help."',
+        """
+        Aboulafia  PROPN  Aboulafia  nsubj  1  B-PERSON
+        said       VERB   say        ROOT   1
+        that       SCONJ  that       mark   7
+        "          PUNCT  "          punct  7
+        The        DET    the        det    5
+        flight     NOUN   flight     nsubj  7
+        will       AUX    will       aux    7
+        help       VERB   help       ccomp  1
+        .          PUNCT  .          punct  7
+        "          PUNCT  "          punct  1
+        """,
+        [("direct", "The flight will help.", "said", "Aboulafia", None)],
+    ),
+    "quoting verb: its object speaks": (
+        '"We need no jets," Detik quoted Djamal as saying.',
+        """
+        "       PUNCT  "       punct  8
+        We      PRON   we      nsubj  2
+        need    VERB   need    ccomp  8
+        no      DET    no      det    4
+        jets    NOUN   jet     dobj   2
+        ,       PUNCT  ,       punct  8
+        "       PUNCT  "       punct  8
+        Detik   PROPN  Detik   nsubj  8   B-ORG
+        quoted  VERB   quote   ROOT   8
+        Djamal  PROPN  Djamal  dobj   8   B-PERSON
+        as      ADP    as      prep   8
+        saying  VERB   say     pcomp  10
+        .       PUNCT  .       punct  8
+        """,
+        [("direct", "We need no jets,", "quoted", "Djamal", None)],
+    ),
+    "name and colon, no speech verb": (
+        'Bill Bodie: "We will not turn the other cheek."',
+        """
+        Bill   PROPN  Bill   compound  1  B-PERSON
+        Bodie  PROPN  Bodie  ROOT      1  I-PERSON
+        :      PUNCT  :      punct     1
+        "      PUNCT  "      punct     7
+        We     PRON   we     nsubj     7
+        will   AUX    will   aux       7
+        not    PART   not    neg       7
+        turn   VERB   turn   appos     1
+        the    DET    the    det       10
+        other  ADJ    other  amod      10
+        cheek  NOUN   cheek  dobj      7
+        .      PUNCT  .      punct     7
+        "      PUNCT  "      punct     7
+        """,
+        [("direct", "We will not turn the other cheek.", None, "Bill Bodie", None)],
+    ),
+    "clause naming the speaker before a comma, no speech verb": (
+        'Jobs left this farewell, "I have made the best friends here."',
+        """
+        Jobs      PROPN  Jobs      nsubj      1  B-PERSON
+        left      VERB   leave     ROOT       1
+        this      DET    this      det        3
+        farewell  NOUN   farewell  dobj       1
+        ,         PUNCT  ,         punct      1
+        "         PUNCT  "         punct      8
+        I         PRON   I         nsubj      8
+        have      AUX    have      aux        8
+        made      VERB   make      parataxis  1
+        the       DET    the       det        11
+        best      ADJ    good      amod       11
+        friends   NOUN   friend    dobj       8
+        here      ADV    here      advmod     8
+        .         PUNCT  .         punct      8
+        "         PUNCT  "         punct      1
+        """,
+        [("direct", "I have made the best friends here.", None, "Jobs", None)],
+    ),
+    "participle cue in a noun phrase takes the clause's subject": (
+        'Dicks released a statement saying "This decision is disappointing."',
+        """
+        Dicks          PROPN  Dicks          nsubj  1  B-PERSON
+        released       VERB   release        ROOT   1
+        a              DET    a              det    3
+        statement      NOUN   statement      dobj   1
+        saying         VERB   say            acl    3
+        "              PUNCT  "              punct  4
+        This           DET    this           det    7
+        decision       NOUN   decision       nsubj  8
+        is             AUX    be             ccomp  4
+        disappointing  ADJ    disappointing  acomp  8
+        .              PUNCT  .              punct  8
+        "              PUNCT  "              punct  4
+        """,
+        [("direct", "This decision is disappointing.", "saying", "Dicks", None)],
+    ),
+    "relative pronoun subject: the person described": (
+        'It came from Reilly, an expert who stated: "Firms rarely grow."',
+        """
+        It      PRON   it      nsubj   1
+        came    VERB   come    ROOT    1
+        from    ADP    from    prep    1
+        Reilly  PROPN  Reilly  pobj    2   B-PERSON
+        ,       PUNCT  ,       punct   3
+        an      DET    an      det     6
+        expert  NOUN   expert  appos   3
+        who     PRON   who     nsubj   8
+        stated  VERB   state   relcl   6
+        :       PUNCT  :       punct   8
+        "       PUNCT  "       punct   13
+        Firms   NOUN   firm    nsubj   13
+        rarely  ADV    rarely  advmod  13
+        grow    VERB   grow    ccomp   8
+        .       PUNCT  .       punct   13
+        "       PUNCT  "       punct   8
+        """,
+        [("direct", "Firms rarely grow.", "stated", "Reilly", None)],
+    ),
+    "name inside a nameless subject phrase": (
+        'A statement by spokesman William Barksdale said "We are disappointed."',
+        """
+        A             DET    a             det       1
+        statement     NOUN   statement     nsubj     6
+        by            ADP    by            prep      1
+        spokesman     NOUN   spokesman     compound  5
+        William       PROPN  William       compound  5  B-PERSON
+        Barksdale     PROPN  Barksdale     pobj      2  I-PERSON
+        said          VERB   say           ROOT      6
+        "             PUNCT  "             punct     9
+        We            PRON   we            nsubj     9
+        are           AUX    be            ccomp     6
+        disappointed  ADJ    disappointed  acomp     9
+        .             PUNCT  .             punct     9
+        "             PUNCT  "             punct     6
+        """,
+        [("direct", "We are disappointed.", "said", "William Barksdale", None)],
+    ),
+    "pronoun: the person last named as a subject": (
+        'Talavan spoke for Force Ouvriere. "This is the beginning," he said.',
+        """
+        Talavan    PROPN  Talavan    nsubj     1   B-PERSON
+        spoke      VERB   speak      ROOT      1
+        for        ADP    for        prep      1
+        Force      PROPN  Force      compound  4   B-PERSON
+        Ouvriere   PROPN  Ouvriere   pobj      2   I-PERSON
+        .          PUNCT  .          punct     1
+        "          PUNCT  "          punct     14
+        This       PRON   this       nsubj     8
+        is         AUX    be         ccomp     14
+        the        DET    the        det       10
+        beginning  NOUN   beginning  attr      8
+        ,          PUNCT  ,          punct     14
+        "          PUNCT  "          punct     14
+        he         PRON   he         nsubj     14
+        said       VERB   say        ROOT      14
+        .          PUNCT  .          punct     14
+        """,
+        [("direct", "This is the beginning,", "said", "Talavan", "he")],
+    ),
+    "speech verb from the lexicon: enthused": (
+        '"We are rolling out the first airplane," enthused Scott Fancher.',
+        """
+        "         PUNCT  "         punct     10
+        We        PRON   we        nsubj     3
+        are       AUX    be        aux       3
+        rolling   VERB   roll      ccomp     10
+        out       ADP    out       prt       3
+        the       DET    the       det       7
+        first     ADJ    first     amod      7
+        airplane  NOUN   airplane  dobj      3
+        ,         PUNCT  ,         punct     10
+        "         PUNCT  "         punct     10
+        enthused  VERB   enthuse   ROOT      10
+        Scott     PROPN  Scott     compound  12  B-PERSON
+        Fancher   PROPN  Fancher   nsubj     10  I-PERSON
+        .         PUNCT  .         punct     10
+        """,
+        [("direct", "We are rolling out the first airplane,", "enthused", "Scott Fancher", None)],
+    ),
+    "an object in quotation marks is no quote": (
+        'GovExec quotes a "Senate aide" on the bill.',
+        """
+        GovExec  PROPN  GovExec  nsubj     1  B-ORG
+        quotes   VERB   quote    ROOT      1
+        a        DET    a        det       5
+        "        PUNCT  "        punct     5
+        Senate   PROPN  Senate   compound  5  B-ORG
+        aide     NOUN   aide     dobj      1
+        "        PUNCT  "        punct     5
+        on       ADP    on       prep      1
+        the      DET    the      det       9
+        bill     NOUN   bill     pobj      7
+        .        PUNCT  .        punct     1
+        """,
+        [],
+    ),
+    "two closing marks written against a word open a quote": (
+        "''We will win,\" it said.",
+        """
+        ''    PUNCT  ''    punct  7
+        We    PRON   we    nsubj  3
+        will  AUX    will  aux    3
+        win   VERB   win   ccomp  7
+        ,     PUNCT  ,     punct  7
+        "     PUNCT  "     punct  7
+        it    PRON   it    nsubj  7
+        said  VERB   say   ROOT   7
+        .     PUNCT  .     punct  7
+        """,
+        [("direct", "We will win,", "said", None, "it")],
+    ),
+    "quote going on after an ellipsis": (
+        'Leary said: "We fly on time"... "In addition, it has the lowest cost."',
+        """
+        Leary     PROPN  Leary     nsubj  1   B-PERSON
+        said      VERB   say       ROOT   1
+        :         PUNCT  :         punct  1
+        "         PUNCT  "         punct  5
+        We        PRON   we        nsubj  5
+        fly       VERB   fly       ccomp  1
+        on        ADP    on        prep   5
+        time      NOUN   time      pobj   6
+        "         PUNCT  "         punct  5
+        ...       PUNCT  ...       punct  1
+        "         PUNCT  "         punct  15
+        In        ADP    in        prep   15
+        addition  NOUN   addition  pobj   11
+        ,         PUNCT  ,         punct  15
+        it        PRON   it        nsubj  15
+        has       VERB   have      ROOT   15
+        the       DET    the       det    18
+        lowest    ADJ    low       amod   18
+        cost      NOUN   cost      dobj   15
+        .         PUNCT  .         punct  15
+        "         PUNCT  "         punct  15
+        """,
+        [("direct", "We fly on time", "said", "Leary", None), ("direct", "In addition, it has the lowest cost.", None, "Leary", None)],
+    ),
 }
 
 
