@@ -46,7 +46,6 @@ QUOTE_MARKS = STRAIGHT | OPENING | CLOSING
 SENTENCE_END = {".", "!", "?"}
 CONTENT_DEPS = ("ccomp", "parataxis")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
-OBJECT_DEPS = ("dobj", "dative", "npadvmod")
 # Dependants of a cue that may stand between a closing mark and the cue besides its subject
 # (a misparsed subject phrase often comes out as npadvmod or dep).
 BETWEEN_QUOTE_AND_CUE_DEPS = ("advmod", "aux", "punct", "npadvmod", "dep")
@@ -232,7 +231,7 @@ def _only_phrases_between(doc: Doc, cue: Token, end: int) -> bool:
         token = doc[i]
         if i in allowed or token.is_punct or token.is_space or token.text in QUOTE_MARKS:
             continue
-        if token.lower_ == "that" and _words_between(doc, i + 1, end) is False:
+        if token.lower_ == "that" and not _words_between(doc, i + 1, end):
             continue  # "said that "...": the marks hold the whole reported clause
         return False
     return True
@@ -265,16 +264,9 @@ def _content_clause(cue: Token, *, after: bool = False) -> Token | None:
     return None
 
 
-def _words_between(doc: Doc, start: int, end: int, skip_deps: tuple[str, ...] = ()) -> bool:
-    """Whether tokens [start, end) hold any word (not punctuation, space, quote mark or skipped)."""
-    for i in range(max(start, 0), end):
-        token = doc[i]
-        if token.is_punct or token.is_space or token.text in QUOTE_MARKS:
-            continue
-        if token.dep_ in skip_deps or token.head.dep_ in skip_deps:
-            continue
-        return True
-    return False
+def _words_between(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens [start, end) hold any word (not punctuation, space or quote mark)."""
+    return any(not (t.is_punct or t.is_space or t.text in QUOTE_MARKS) for t in doc[max(start, 0) : end])
 
 
 def _own_subject(verb: Token) -> Token | None:
