@@ -54,3 +54,11 @@ def test_annotate_error_reaches_the_cli_without_traceback(repo_copy: Path, capsy
     err = capsys.readouterr().err
     assert err.startswith("wirecorpus: error: the spaCy pipeline 'xx_no_such_pipeline'") and "Traceback" not in err
 
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"id": "tass-20200920-693f2c16"}', "[1, 2]"])
+def test_annotate_error_unreadable_article(repo_copy: Path, tiny_pipeline: Path, content: str) -> None:
+    (path,) = corpus.article_files(repo_copy)
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(AnnotateError, match=r"^corpus/tass/2020/tass-20200920-693f2c16\.json: not a readable article record \(.*\); run `wirecorpus validate`"):
+        annotate(None, root=repo_copy, model=str(tiny_pipeline))
