@@ -22,7 +22,9 @@ def card_parts(release: Path) -> tuple[str, str]:
 
 
 def test_card_release_yaml_golden(release_repo: Path) -> None:
-    """The header for the repository's own corpus; rerun with WIRECORPUS_UPDATE_GOLDEN=1 when the data changes."""
+    """The header for the seed article and its hand gold (the model set, re-made as the components
+    improve, is left out); rerun with WIRECORPUS_UPDATE_GOLDEN=1 when the gold or the schema changes."""
+    shutil.rmtree(release_repo / "annotations" / "model")
     header, _ = card_parts(build(root=release_repo))
     assert_golden("card_release_yaml.txt", header)
 
