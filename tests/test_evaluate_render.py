@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -60,3 +61,14 @@ def test_evaluate_render_markdown_has_one_table_per_layer(result):
 def test_evaluate_render_unknown_format(result):
     with pytest.raises(ValueError, match="unknown format 'html'"):
         render(result, format="html")
+
+
+@pytest.mark.parametrize(("count", "line"), [
+    (5, "only in model/p1 (not scored): m-0, m-1, m-2, m-3, m-4"),
+    (12, "only in model/p1 (not scored): m-0, m-1, m-2, m-3, m-4 and 7 more (12 articles)"),
+])
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_evaluate_render_names_a_few_uncovered_articles_and_counts_the_rest(result, count, line, format):
+    many = dataclasses.replace(result, pred_only=tuple(f"m-{n}" for n in range(count)))
+    assert line in render(many, format=format)
+    assert len(json.loads(render(many, format="json"))["pred_only"]) == count

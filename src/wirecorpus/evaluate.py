@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,8 @@ STRICT = "strict"
 OVERLAP = "overlap"
 MODES = (STRICT, OVERLAP)
 FORMATS = ("text", "json", "markdown")
+# How many article ids a text or Markdown report names before it counts the rest.
+COVERAGE_SHOWN = 5
 ALL = "all"
 
 Bounds = tuple[int, int]
@@ -363,8 +365,8 @@ def parse_set_name(name: str) -> tuple[str, str]:
     return kind, set_name
 
 
-def load_set(root: Path, name: str) -> dict[str, schema.AnnotationFile]:
-    """The annotation files of a set, by article id."""
+def set_files(root: Path, name: str) -> dict[str, Path]:
+    """The files of an annotation set, by article id (listed, not read)."""
     kind, set_name = parse_set_name(name)
     if set_name not in corpus.annotation_sets(root, kind):
         known = [f"{k}/{n}" for k in corpus.ANNOTATOR_KINDS for n in corpus.annotation_sets(root, k)]
@@ -372,29 +374,45 @@ def load_set(root: Path, name: str) -> dict[str, schema.AnnotationFile]:
             f"annotation set {name!r} does not exist (no folder annotations/{kind}/{set_name}/); "
             f"known sets: {', '.join(known) or 'none'}"
         )
-    files = {}
-    for path in sorted((root / corpus.ANNOTATIONS_DIR / kind / set_name).glob("*.json")):
-        try:
-            files[path.stem] = corpus.read_annotation(path)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise EvaluationError(
-                f"{corpus.relative(root, path)}: cannot be read as an annotation file ({exc!r}); "
-                "run `wirecorpus validate` on it"
-            ) from None
-    return files
+    return {path.stem: path for path in sorted((root / corpus.ANNOTATIONS_DIR / kind / set_name).glob("*.json"))}
+
+
+def _read(root: Path, path: Path) -> schema.AnnotationFile:
+    try:
+        return corpus.read_annotation(path)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise EvaluationError(
+            f"{corpus.relative(root, path)}: cannot be read as an annotation file ({exc!r}); "
+            "run `wirecorpus validate` on it"
+        ) from None
 
 
 def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
-    """Score the ``pred`` set against the ``gold`` set over the articles both cover."""
+    """Score the ``pred`` set against the ``gold`` set over the articles both cover.
+
+    Only the shared articles' files are read, one pair at a time, so a small
+    hand set scored against a large model set costs the size of the hand set.
+    """
     root = Path(root)
-    gold_files, pred_files = load_set(root, gold), load_set(root, pred)
-    shared = sorted(gold_files.keys() & pred_files.keys())
+    gold_paths, pred_paths = set_files(root, gold), set_files(root, pred)
+    shared = sorted(gold_paths.keys() & pred_paths.keys())
     if not shared:
         raise EvaluationError(
-            f"{gold} ({len(gold_files)} files) and {pred} ({len(pred_files)} files) have no article in common"
+            f"{gold} ({len(gold_paths)} files) and {pred} ({len(pred_paths)} files) have no article in common"
         )
-    mismatch = tuple(a for a in shared if gold_files[a].text_sha256 != pred_files[a].text_sha256)
-    scored = tuple(a for a in shared if a not in mismatch)
+    scored: list[str] = []
+    mismatch: list[str] = []
+
+    def same_text_pairs() -> Iterator[tuple[schema.AnnotationFile, schema.AnnotationFile]]:
+        for article in shared:
+            gold_file, pred_file = _read(root, gold_paths[article]), _read(root, pred_paths[article])
+            if gold_file.text_sha256 != pred_file.text_sha256:
+                mismatch.append(article)
+                continue
+            scored.append(article)
+            yield gold_file, pred_file
+
+    layers = score_files(same_text_pairs())
     if not scored:
         raise EvaluationError(
             f"every article {gold} and {pred} share was annotated on a different text in each "
@@ -403,11 +421,11 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
     return EvaluationResult(
         gold=gold,
         pred=pred,
-        articles=scored,
-        gold_only=tuple(sorted(gold_files.keys() - pred_files.keys())),
-        pred_only=tuple(sorted(pred_files.keys() - gold_files.keys())),
-        text_mismatch=mismatch,
-        layers=score_files([(gold_files[a], pred_files[a]) for a in scored]),
+        articles=tuple(scored),
+        gold_only=tuple(sorted(gold_paths.keys() - pred_paths.keys())),
+        pred_only=tuple(sorted(pred_paths.keys() - gold_paths.keys())),
+        text_mismatch=tuple(mismatch),
+        layers=layers,
     )
 
 
@@ -473,8 +491,15 @@ def _coverage_lines(result: EvaluationResult) -> list[str]:
     lines = [f"articles scored: {len(result.articles)}"]
     for name, articles in ((result.gold, result.gold_only), (result.pred, result.pred_only)):
         if articles:
-            lines.append(f"only in {name} (not scored): {', '.join(articles)}")
+            lines.append(f"only in {name} (not scored): {_some(articles)}")
     return lines + [f"warning: {warning}" for warning in result.warnings]
+
+
+def _some(articles: Sequence[str]) -> str:
+    """The first few ids and a count of the rest: a large model set must not swell a report."""
+    shown = ", ".join(articles[:COVERAGE_SHOWN])
+    rest = len(articles) - COVERAGE_SHOWN
+    return f"{shown} and {rest} more ({len(articles)} articles)" if rest > 0 else shown
 
 
 def _render_text(result: EvaluationResult) -> str:
