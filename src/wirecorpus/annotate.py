@@ -4,8 +4,8 @@ Writes ``annotations/model/<pipeline>-<version>/<article-id>.json`` for each
 article, with the pipeline's entities and the quotes and events of
 wirecorpus's own components, and the provenance of all of them in the
 ``annotator`` record. The run is incremental: an article whose file was made
-from the same text by the same pipeline, spaCy and component versions is
-skipped.
+from the same text, in the same schema version, by the same pipeline, spaCy,
+component versions and lexicons is skipped (only the file's header is read).
 
 spaCy is imported here only, inside :func:`annotate`, so that the rest of the
 package (loading and building the dataset) never needs it.
