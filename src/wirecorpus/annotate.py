@@ -99,7 +99,7 @@ def annotate(
 
 def select_articles(root: Path, article_ids: Iterable[str] | None) -> list[schema.Article]:
     """The articles to annotate, in corpus order; every requested id must exist."""
-    articles = [_read_article(root, path) for path in corpus.article_files(root)]
+    articles = [corpus.read_record(root, path, schema.Article, error=AnnotateError) for path in corpus.article_files(root)]
     if article_ids is None:
         return articles
     wanted = set(article_ids)
@@ -107,16 +107,6 @@ def select_articles(root: Path, article_ids: Iterable[str] | None) -> list[schem
     if unknown:
         raise AnnotateError(f"unknown article id(s), not in {corpus.CORPUS_DIR}/: {', '.join(unknown)}")
     return [a for a in articles if a.id in wanted]
-
-
-def _read_article(root: Path, path: Path) -> schema.Article:
-    try:
-        return corpus.read_article(path)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise AnnotateError(
-            f"{corpus.relative(root, path)}: not a readable article record ({type(exc).__name__}: {exc}); "
-            "run `wirecorpus validate` for the details"
-        ) from None
 
 
 def load_pipeline(model: str, *, root: Path) -> Language:

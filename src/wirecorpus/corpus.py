@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import schema
-from .errors import RepositoryError
+from .errors import RepositoryError, WirecorpusError
 
 CORPUS_DIR = Path("corpus")
 ANNOTATIONS_DIR = Path("annotations")
@@ -89,6 +89,20 @@ def read_article(path: Path) -> schema.Article:
 def read_annotation(path: Path) -> schema.AnnotationFile:
     """An annotation set from a file the validator has passed."""
     return schema.from_dict(schema.AnnotationFile, read_json(path))
+
+
+_RECORD_NAMES = {schema.Article: "article record", schema.AnnotationFile: "annotation file"}
+
+
+def read_record(root: Path, path: Path, record: type, *, error: type[WirecorpusError]):
+    """A record from a file that should be valid; otherwise ``error``, naming the file."""
+    try:
+        return schema.from_dict(record, read_json(path))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise error(
+            f"{relative(root, path)}: not a readable {_RECORD_NAMES[record]} ({type(exc).__name__}: {exc}); "
+            "run `wirecorpus validate` for the details"
+        ) from None
 
 
 def iter_articles(root: Path) -> Iterator[schema.Article]:

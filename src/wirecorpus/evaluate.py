@@ -377,16 +377,6 @@ def set_files(root: Path, name: str) -> dict[str, Path]:
     return {path.stem: path for path in sorted((root / corpus.ANNOTATIONS_DIR / kind / set_name).glob("*.json"))}
 
 
-def _read(root: Path, path: Path) -> schema.AnnotationFile:
-    try:
-        return corpus.read_annotation(path)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EvaluationError(
-            f"{corpus.relative(root, path)}: cannot be read as an annotation file ({exc!r}); "
-            "run `wirecorpus validate` on it"
-        ) from None
-
-
 def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
     """Score the ``pred`` set against the ``gold`` set over the articles both cover.
 
@@ -405,7 +395,10 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
 
     def same_text_pairs() -> Iterator[tuple[schema.AnnotationFile, schema.AnnotationFile]]:
         for article in shared:
-            gold_file, pred_file = _read(root, gold_paths[article]), _read(root, pred_paths[article])
+            gold_file, pred_file = (
+                corpus.read_record(root, paths[article], schema.AnnotationFile, error=EvaluationError)
+                for paths in (gold_paths, pred_paths)
+            )
             if gold_file.text_sha256 != pred_file.text_sha256:
                 mismatch.append(article)
                 continue
