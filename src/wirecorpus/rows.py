@@ -97,51 +97,117 @@ class Chunk:
 
 def iter_chunks(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> Iterator[Chunk]:
     """Every split's rows, chunk by chunk; the next chunk's files are read while this one is parsed."""
-    work = [
+    work = chunk_work(corpus_plan, chunk_articles=chunk_articles)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(read_files, corpus_plan, work[0][1]) if work else None
+        for position, (split, ids) in enumerate(work):
+            files = pending.result()
+            if position + 1 < len(work):
+                pending = reader.submit(read_files, corpus_plan, work[position + 1][1])
+            yield make_chunk(split, files, parse_chunk(corpus_plan.root, files))
+
+
+def chunk_work(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> list[tuple[str, list[str]]]:
+    """The chunks in row order: (split, article ids)."""
+    return [
         (split, ids[start : start + chunk_articles])
         for split, ids in corpus_plan.splits.items()
         for start in range(0, len(ids), chunk_articles)
     ]
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        pending = reader.submit(_read_chunk_files, corpus_plan, work[0][1]) if work else None
-        for position, (split, ids) in enumerate(work):
-            files = pending.result()
-            if position + 1 < len(work):
-                pending = reader.submit(_read_chunk_files, corpus_plan, work[position + 1][1])
-            yield _chunk(corpus_plan.root, split, ids, files)
 
 
-def _read_chunk_files(corpus_plan: Plan, ids: list[str]) -> dict[str, tuple[list[int], list[Path], list[bytes]]]:
+@dataclass(frozen=True)
+class ChunkFiles:
+    """The files of one kind in a chunk: for each, its article's index in the chunk, its path and its one-line bytes."""
+
+    indices: list[int]
+    paths: list[Path]
+    contents: list[bytes]
+
+
+def read_files(corpus_plan: Plan, ids: list[str]) -> dict[str, ChunkFiles]:
+    """Per config, the files a chunk of articles is made of (articles, then each annotator kind)."""
     paths = {ARTICLE_CONFIG: (list(range(len(ids))), [corpus_plan.article_paths[a] for a in ids])}
     for kind in ANNOTATION_CONFIGS:
         paths[kind] = corpus_plan.annotation_paths(kind, ids)
-    return {config: (indices, files, [_one_line(p) for p in files]) for config, (indices, files) in paths.items()}
+    return {config: ChunkFiles(indices, files, [one_line(_read(p)) for p in files]) for config, (indices, files) in paths.items()}
 
 
-def _one_line(path: Path) -> bytes:
-    # A JSON string cannot hold a raw newline, so every newline in a valid file lies between
-    # tokens: flattening it gives one object per line, which Arrow parses in parallel blocks.
+def _read(path: Path) -> bytes:
     with open(path, "rb", buffering=0) as handle:
-        return handle.readall().replace(b"\n", b" ")
+        return handle.readall()
 
 
-def _chunk(root: Path, split: str, ids: list[str], files: dict) -> Chunk:
-    _, article_files, article_bytes = files[ARTICLE_CONFIG]
-    parsed = parse_files(root, article_files, article_bytes, ARTICLE_CONFIG)
-    articles = parsed.select(schema.ARTICLE_ROW_FIELDS)
+def parse_chunk(root: Path, files: dict[str, ChunkFiles]) -> dict[str, pa.Table]:
+    """Per config, its files parsed whole, one row per file (see :func:`parse_records`)."""
+    return {config: _parse_all(root, found.paths, found.contents, _RECORDS[config]) for config, found in files.items()}
+
+
+def make_chunk(split: str, files: dict[str, ChunkFiles], parsed: dict[str, pa.Table]) -> Chunk:
+    """A chunk's rows from its parsed files."""
+    source = file_columns(parsed[ARTICLE_CONFIG], ARTICLE_CONFIG)
+    articles = source.select(schema.ARTICLE_ROW_FIELDS)
     tables = {ARTICLE_CONFIG: articles}
     for kind in ANNOTATION_CONFIGS:
-        indices, paths, contents = files[kind]
-        layers = parse_files(root, paths, contents, kind)
-        joined = articles.take(pa.array(indices, pa.int64()))
+        layers = file_columns(parsed[kind], kind)
+        joined = articles.take(pa.array(files[kind].indices, pa.int64()))
         columns = [joined.column(name) if name in schema.ARTICLE_ROW_FIELDS else layers.column(name)
                    for name, _ in schema.row_fields(kind)]
         tables[kind] = pa.Table.from_arrays(columns, schema=schema.arrow_schema(kind))
-    return Chunk(split, tables, parsed.select(ARTICLE_META_FIELDS))
+    return Chunk(split, tables, source.select(ARTICLE_META_FIELDS))
 
 
 # --------------------------------------------------------------------------
-# Parsing: the file-level fields a config takes from one kind of file.
+# Parsing: whole records, strictly, then the fields a config takes from them.
+
+_RECORDS = {config: schema.Article if config == ARTICLE_CONFIG else schema.AnnotationFile for config in schema.CONFIGS}
+
+
+def record_schema(record: type) -> pa.Schema:
+    """The Arrow schema a record type's files are parsed with (dates as their ISO strings)."""
+    return pa.schema([pa.field(s.name, pa.string() if s.kind == "date" else schema.arrow_type(s)) for s in schema.field_specs(record)])
+
+
+def one_line(raw: bytes) -> bytes:
+    """A file's bytes on one line, for Arrow's line-delimited reader.
+
+    A newline may only stand between tokens in JSON, where a tab means the same;
+    inside a string both are refused, so a raw newline there still fails the parse.
+    """
+    return raw.replace(b"\n", b"\t")
+
+
+def parse_records(contents: list[bytes], record: type) -> pa.Table:
+    """One row per file's :func:`one_line` bytes; raises ``pa.ArrowInvalid`` for what does not fit ``record``.
+
+    Strict: an unknown field, a field given twice or a value of the wrong type fails the parse.
+    """
+    parse_schema = record_schema(record)
+    if not contents:
+        return parse_schema.empty_table()
+    if not all(content.lstrip()[:1] == b"{" for content in contents):
+        # Not one object per file; and a top-level null at the start crashes the reader (pyarrow 26).
+        raise pa.ArrowInvalid("a file does not hold a JSON object")
+    return pajson.read_json(
+        pa.py_buffer(b"\n".join(contents)),
+        read_options=pajson.ReadOptions(block_size=JSON_BLOCK_BYTES),
+        parse_options=pajson.ParseOptions(explicit_schema=parse_schema, unexpected_field_behavior="error"),
+    )
+
+
+def parse_files(root: Path, paths: list[Path], contents: list[bytes], config: str) -> pa.Table:
+    """The file-level columns of ``config`` for these files, one row per file, in order."""
+    return file_columns(_parse_all(root, paths, contents, _RECORDS[config]), config)
+
+
+def _parse_all(root: Path, paths: list[Path], contents: list[bytes], record: type) -> pa.Table:
+    try:
+        table = parse_records(contents, record)
+    except pa.ArrowInvalid:
+        raise _unreadable(root, paths, contents, record) from None
+    if table.num_rows != len(paths):
+        raise _unreadable(root, paths, contents, record)
+    return table
 
 
 def _source_fields(config: str) -> list[tuple[str, schema.FieldSpec]]:
@@ -152,40 +218,17 @@ def _source_fields(config: str) -> list[tuple[str, schema.FieldSpec]]:
     return [(name, spec) for name, spec in schema.row_fields(config) if name not in schema.ARTICLE_ROW_FIELDS]
 
 
-def _parse_schema(config: str) -> pa.Schema:
-    # JSON holds dates as ISO strings; they are cast to date32 after parsing.
-    return pa.schema([pa.field(name, pa.string() if spec.kind == "date" else schema.arrow_type(spec)) for name, spec in _source_fields(config)])
-
-
-def parse_files(root: Path, paths: list[Path], contents: list[bytes], config: str) -> pa.Table:
-    """The file-level columns of ``config`` for these files, one row per file, in order."""
-    parse_schema = _parse_schema(config)
-    if not contents:
-        table = parse_schema.empty_table()
-    else:
-        try:
-            table = _parse(b"\n".join(contents), parse_schema)
-        except pa.ArrowInvalid:
-            raise _unreadable(root, paths, contents, parse_schema) from None
-        if table.num_rows != len(paths):
-            raise _unreadable(root, paths, contents, parse_schema)
+def file_columns(table: pa.Table, config: str) -> pa.Table:
+    """The columns ``config`` takes from a table of parsed files, as the release holds them."""
     columns = [_conform(table.column(name).combine_chunks(), spec) for name, spec in _source_fields(config)]
     return pa.Table.from_arrays(columns, names=[name for name, _ in _source_fields(config)])
 
 
-def _parse(data: bytes, parse_schema: pa.Schema) -> pa.Table:
-    return pajson.read_json(
-        pa.py_buffer(data),
-        read_options=pajson.ReadOptions(block_size=JSON_BLOCK_BYTES),
-        parse_options=pajson.ParseOptions(explicit_schema=parse_schema, unexpected_field_behavior="ignore"),
-    )
-
-
-def _unreadable(root: Path, paths: list[Path], contents: list[bytes], parse_schema: pa.Schema) -> RepositoryError:
+def _unreadable(root: Path, paths: list[Path], contents: list[bytes], record: type) -> RepositoryError:
     """Find the first file that does not parse alone, and say so."""
     for path, content in zip(paths, contents):
         try:
-            if _parse(content, parse_schema).num_rows == 1:
+            if parse_records([content], record).num_rows == 1:
                 continue
             problem = "not exactly one JSON object"
         except pa.ArrowInvalid as exc:

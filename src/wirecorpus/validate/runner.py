@@ -1,8 +1,11 @@
 """Run the checks: each file level by level, a lower level's errors gating the higher ones.
 
-Units of files (an article and its annotation files) are independent, so a
-large corpus is checked by a pool of worker processes; the corpus-wide state
-(text hashes, for duplicate texts) stays in the calling process.
+Units of files (an article and its annotation files) are independent. They
+are checked a batch at a time: first by the screen (:mod:`.screen`), which
+passes a batch with nothing to report in bulk, and, for a batch it is not
+sure of, unit by unit, level by level, which is where every finding comes
+from. A large corpus is checked by a pool of worker processes; the
+corpus-wide state (text hashes, for duplicate texts) stays in the calling process.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from .. import corpus, schema, splits
+from ..rows import one_line, parse_records
 from .annotations import (
     ArticleText,
     check_article_link,
@@ -32,12 +38,14 @@ from .articles import check_article, expected_article_path
 from .corpus_checks import check_split_member, check_splits_members, check_splits_shape, check_unique_text, report_misplaced
 from .files import read_json_file
 from .registry import Collector, Finding
+from .screen import Batch, ScreenedArticles, screen_batch
 from .shapes import Shape, check_record, compile_shape
 from .targets import ANNOTATION, ARTICLE, article_ids_on_disk, collect
 
 # Below this many units a pool costs more to start than it saves.
 POOL_MIN_UNITS = 2000
-POOL_CHUNK = 64
+# Units screened together: large enough for the array checks to pay, small enough to stay light.
+BATCH_UNITS = 250
 
 
 @dataclass
@@ -150,20 +158,23 @@ def _check_splits_file(root: Path, report: ValidationReport) -> dict[str, str] |
 
 def _results(units: list, context: Context, workers: int | None) -> Iterable[UnitResult]:
     workers = workers or _available_cpus()
+    batches = [units[start : start + BATCH_UNITS] for start in range(0, len(units), BATCH_UNITS)]
     if workers <= 1 or len(units) < POOL_MIN_UNITS:
-        return (check_unit(unit, context) for unit in units)
-    return _pooled(units, context, workers)
+        checked = (check_batch(batch, context) for batch in batches)
+    else:
+        checked = _pooled(batches, context, workers)
+    return (result for results in checked for result in results)
 
 
 def _available_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _pooled(units: list, context: Context, workers: int) -> Iterator[UnitResult]:
+def _pooled(batches: list, context: Context, workers: int) -> Iterator[list[UnitResult]]:
     # The shapes hold generated functions, which do not pickle: each worker makes its own.
     initargs = (context.root, context.inventory, context.assignment)
     with multiprocessing.Pool(workers, initializer=_set_worker_context, initargs=initargs) as pool:
-        yield from pool.imap(_check_unit_in_worker, units, chunksize=POOL_CHUNK)
+        yield from pool.imap(_check_batch_in_worker, batches)
 
 
 _WORKER_CONTEXT: Context | None = None
@@ -175,8 +186,38 @@ def _set_worker_context(root: Path, inventory: schema.Inventory, assignment: dic
     gc.disable()  # as in _cycle_collector_paused; a worker does nothing else
 
 
-def _check_unit_in_worker(unit) -> UnitResult:
-    return check_unit(unit, _WORKER_CONTEXT)
+def _check_batch_in_worker(batch: list) -> list[UnitResult]:
+    return check_batch(batch, _WORKER_CONTEXT)
+
+
+def check_batch(units: list[tuple[tuple[str, str], ...]], context: Context) -> list[UnitResult]:
+    """Check units: all at once if the screen passes them, else each level by level."""
+    screened = _screen(units, context)
+    if screened is None:
+        return [check_unit(unit, context) for unit in units]
+    return [UnitResult(articles=[(screened.ids[row], screened.paths[row], screened.hashes[row])]) for row in range(len(units))]
+
+
+def _screen(units: list[tuple[tuple[str, str], ...]], context: Context) -> ScreenedArticles | None:
+    """The articles of units that have nothing to report, or None when the screen is not sure."""
+    if not all(map(_regular, units)):
+        return None
+    article_paths = [unit[0][1] for unit in units]
+    annotation_paths = [path for unit in units for _, path in unit[1:]]
+    article_rows = [row for row, unit in enumerate(units) for _ in unit[1:]]
+    try:
+        article_bytes = [one_line(_read_bytes(path)) for path in article_paths]
+        annotation_bytes = [one_line(_read_bytes(path)) for path in annotation_paths]
+        articles = Batch([context.relative(p) for p in article_paths], article_bytes, parse_records(article_bytes, schema.Article))
+        annotations = Batch([context.relative(p) for p in annotation_paths], annotation_bytes, parse_records(annotation_bytes, schema.AnnotationFile), article_rows)
+    except (OSError, pa.ArrowInvalid):
+        return None
+    return screen_batch(articles, [annotations], context.inventory, context.assignment)
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb", buffering=0) as handle:
+        return handle.readall()
 
 
 def check_unit(unit: tuple[tuple[str, str], ...], context: Context) -> UnitResult:
@@ -197,6 +238,29 @@ def check_unit(unit: tuple[tuple[str, str], ...], context: Context) -> UnitResul
             texts[relative] = ArticleText(relative, None, None)
         result.findings += found.findings(text=text, data=data)
     return result
+
+
+def survey(root: Path) -> Context | None:
+    """A context for screening the whole repository, or None when anything outside the files' contents needs the full checks.
+
+    That is: every file has its place in the layout (no misplaced files, no
+    annotation file without its article) and corpus/splits.json is sound. The
+    files themselves are then for the screen (:func:`.screen.screen_batch`).
+    """
+    root = Path(root).resolve()
+    targets = collect(None, root)
+    if targets.misplaced or targets.missing or not all(map(_regular, targets.units)):
+        return None
+    report = ValidationReport()
+    assignment = _check_splits_file(root, report)
+    if report.findings or assignment is None:
+        return None
+    return Context.create(root, schema.Inventory.load(root), assignment)
+
+
+def _regular(unit: tuple[tuple[str, str], ...]) -> bool:
+    """An article record with the annotation files named after it."""
+    return unit[0][0] == ARTICLE and all(kind == ANNOTATION for kind, _ in unit[1:])
 
 
 def _article_levels(data: Any, path: str, context: Context, found: Collector, texts: dict, result: UnitResult) -> None:

@@ -16,6 +16,9 @@ from pathlib import Path
 from .. import corpus, splits
 
 ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
+# Names taken from the layout once: they are compared for every file of the corpus.
+_CORPUS, _ANNOTATIONS = corpus.CORPUS_DIR.name, corpus.ANNOTATIONS_DIR.name
+_SPLITS_PARTS = splits.SPLITS_PATH.parts
 
 
 @dataclass
@@ -39,11 +42,11 @@ def layout_kind(parts: tuple[str, ...]) -> str | None:
     """What a repository-relative path is in the layout: article, annotation, splits, misplaced, or None (not data)."""
     if not parts or not parts[-1].endswith(".json"):
         return None
-    if parts[0] == corpus.CORPUS_DIR.name:
-        if parts == splits.SPLITS_PATH.parts:
+    if parts[0] == _CORPUS:
+        if parts == _SPLITS_PARTS:
             return "splits"
         return ARTICLE if len(parts) == 4 else "misplaced"
-    if parts[0] == corpus.ANNOTATIONS_DIR.name and len(parts) > 1 and parts[1] in corpus.ANNOTATOR_KINDS:
+    if parts[0] == _ANNOTATIONS and len(parts) > 1 and parts[1] in corpus.ANNOTATOR_KINDS:
         return ANNOTATION if len(parts) == 4 else "misplaced"
     return None
 
@@ -56,14 +59,16 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
     groups: dict[str, list[tuple[str, str]]] = {}
     targets = Targets()
     seen: set[str] = set()
+    prefix = str(root) + os.sep
     for path in paths:
         path = Path(path).resolve()
         if not path.exists():
             targets.missing.append(str(path))
+        named = path.is_file()
         for file in _files(path):
             if file not in seen:
                 seen.add(file)
-                _place(file, root, groups, targets, named=path.is_file())
+                _place(file, prefix, groups, targets, named=named)
     # Articles first in each unit, so that their annotation files find them checked.
     targets.units = [tuple(sorted(groups[key], key=lambda item: (item[0] != ARTICLE, item[1]))) for key in sorted(groups)]
     targets.splits = targets.splits or any(kind == ARTICLE for unit in targets.units for kind, _ in unit)
@@ -82,12 +87,11 @@ def _files(path: Path) -> list[str]:
     found = []
     for folder, dirs, names in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(os.path.join(folder, name) for name in sorted(names) if name.endswith(".json") and not name.startswith("."))
+        found.extend(f"{folder}{os.sep}{name}" for name in sorted(names) if name.endswith(".json") and not name.startswith("."))
     return found
 
 
-def _place(file: str, root: Path, groups: dict[str, list[tuple[str, str]]], targets: Targets, *, named: bool) -> None:
-    prefix = str(root) + os.sep
+def _place(file: str, prefix: str, groups: dict[str, list[tuple[str, str]]], targets: Targets, *, named: bool) -> None:
     parts = tuple(file[len(prefix) :].split(os.sep)) if file.startswith(prefix) else ()
     kind = layout_kind(parts)
     if kind == "splits":
@@ -95,7 +99,7 @@ def _place(file: str, root: Path, groups: dict[str, list[tuple[str, str]]], targ
     elif kind == "misplaced":
         targets.misplaced.append(file)
     elif kind in (ARTICLE, ANNOTATION):
-        groups.setdefault(Path(file).stem, []).append((kind, file))
-    elif not parts or (named and parts[0] not in (corpus.CORPUS_DIR.name, corpus.ANNOTATIONS_DIR.name)):
+        groups.setdefault(parts[-1][: -len(".json")], []).append((kind, file))
+    elif not parts or (named and parts[0] not in (_CORPUS, _ANNOTATIONS)):
         # A file outside the data folders (a contribution not yet in place): told apart by its content.
         groups.setdefault(f"\x00{file}", []).append((LOOSE, file))

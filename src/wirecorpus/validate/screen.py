@@ -1,0 +1,292 @@
+"""The screen: a fast test, in bulk, that a batch of files has nothing to report.
+
+Nearly every file of a large corpus is clean. The screen parses a batch of
+article records and annotation files with Arrow's JSON reader against the
+record types of :mod:`wirecorpus.schema` (strictly: an unknown field, a
+repeated field or a value of the wrong type fails the parse) and checks the
+batch as arrays: levels 1 to 3 and an article's split. It answers only
+"clean" or "not sure"; it never makes a finding. A batch it is not sure of goes
+to the level-by-level checks, which alone say what is wrong, so every message
+is theirs.
+
+Arrow reads a missing key as null, like an explicit null. That is harmless for a
+field that may not be null (any null fails the screen), and for a field that must
+be present but may be null (``cue``, ``speaker``, ``dateline``) the screen counts its
+keys in the raw bytes: one per record of its type.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import corpus, schema
+from .annotations import ID_PREFIXES, LAYER_SPANS, check_identity
+from .articles import check_article
+from .corpus_checks import check_split_member
+from .registry import Collector
+from .shapes import _is_iso_date
+
+_SEP = "\x1f"  # joins the parts of a key; no id, type or role holds it unnoticed (a clash only costs a screen)
+
+
+@dataclass(frozen=True)
+class ScreenedArticles:
+    """The articles of a batch that passed the screen: ids, paths, texts and text hashes, by row."""
+
+    ids: list[str]
+    paths: list[str]
+    texts: list[str]
+    hashes: list[str]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Files of one kind, parsed: their paths (relative), one-line bytes and table; for annotation files, each one's article row."""
+
+    paths: list[str]
+    contents: list[bytes]
+    table: pa.Table
+    article_rows: list[int] | None = None
+
+
+def screen_batch(articles: Batch, annotations: list[Batch], inventory: schema.Inventory, assignment: dict[str, str] | None) -> ScreenedArticles | None:
+    """The articles of a batch of files that has nothing to report; None when the screen is not sure."""
+    screened = screen_articles(articles.table, articles.paths, articles.contents, assignment)
+    if screened is None:
+        return None
+    for batch in annotations:
+        if not screen_annotations(batch.table, batch.paths, batch.contents, batch.article_rows, screened, inventory):
+            return None
+    return screened
+
+
+def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], assignment: dict[str, str] | None) -> ScreenedArticles | None:
+    """Article records with nothing to report (``assignment`` None: splits not checked); else None."""
+    if not _files_pass(table, contents, schema.Article, None):
+        return None
+    columns = {name: table.column(name).to_pylist() for name in ("id", "source", "date", "text", "text_sha256")}
+    hashes = [corpus.text_sha256(text) for text in columns["text"]]
+    for row, path in enumerate(paths):
+        data = {name: values[row] for name, values in columns.items()}
+        found = Collector(path)
+        if not _is_iso_date(data["date"]):
+            return None
+        check_article(data, path, hashes[row], found)
+        if assignment is not None:
+            check_split_member(data["id"], assignment, found)
+        if found.pending:
+            return None
+    return ScreenedArticles(columns["id"], list(paths), columns["text"], hashes)
+
+
+def screen_annotations(table: pa.Table, paths: list[str], contents: list[bytes], article_rows: list[int], articles: ScreenedArticles, inventory: schema.Inventory) -> bool:
+    """Whether annotation files have nothing to report; ``article_rows`` gives each file's article in ``articles``."""
+    if not _files_pass(table, contents, schema.AnnotationFile, inventory):
+        return False
+    if table.num_rows == 0:
+        return True
+    if not pc.all(pc.equal(table.column("schema_version"), inventory.schema_version)).as_py():
+        return False
+    if not _identity_passes(table, paths, article_rows, articles):
+        return False
+    layers = {layer: _records(table.column(layer)) for layer in ID_PREFIXES}
+    article_of_file = np.asarray(article_rows, dtype=np.int64)
+    return (
+        _ids_pass(layers)
+        and _references_pass(layers, inventory)
+        and _spans_pass(layers, article_of_file, articles.texts)
+    )
+
+
+# --------------------------------------------------------------------------
+# Levels 1 and 2.
+
+
+def _files_pass(table: pa.Table, contents: list[bytes], record: type, inventory: schema.Inventory | None) -> bool:
+    """Every file is UTF-8 in NFC, gives one row, and its rows have the fields, types and values of ``record``."""
+    if table.num_rows != len(contents):
+        return False
+    for raw in contents:
+        if raw.startswith(codecs.BOM_UTF8) or not raw.strip():
+            return False
+        try:
+            if not unicodedata.is_normalized("NFC", raw.decode("utf-8")):
+                return False
+        except UnicodeDecodeError:
+            return False
+    if not table.num_rows:
+        return True
+    keys: dict[str, int] = {}
+    optional: set[str] = set()
+    rows = pa.StructArray.from_arrays([column.combine_chunks() for column in table.columns], names=table.column_names)
+    if not _records_pass(rows, record, inventory, keys, optional) or optional & keys.keys():
+        return False
+    data = b"\n".join(contents)
+    return all(data.count(b'"%s":' % name.encode()) == count for name, count in keys.items())
+
+
+def _records_pass(records: pa.StructArray, record: type, inventory: schema.Inventory | None, keys: dict[str, int], optional: set[str]) -> bool:
+    """Records (none null) have no null where the schema forbids one and only inventory values.
+
+    ``keys`` counts, per field that must be present but may be null, the records
+    that must hold its key; ``optional`` collects the names of fields that may be
+    left out (their keys cannot be counted).
+    """
+    for spec in schema.field_specs(record):
+        if spec.optional:
+            optional.add(spec.name)
+        values = records.field(spec.name)
+        if values.null_count:
+            if not spec.nullable:
+                return False
+            values = values.filter(values.is_valid())
+        if spec.nullable and not spec.optional:
+            keys[spec.name] = keys.get(spec.name, 0) + len(records)
+        if spec.kind == "record" and not _records_pass(values, spec.record, inventory, keys, optional):
+            return False
+        if spec.kind == "list":
+            items = values.flatten()
+            if spec.record is not None:
+                if items.null_count or not _records_pass(items, spec.record, inventory, keys, optional):
+                    return False
+            elif items.null_count:
+                return False
+        if spec.inventory and not pc.all(pc.is_in(values, value_set=pa.array(sorted(inventory.values(spec.inventory))))).as_py():
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# Level 3: identity, ids and references, spans.
+
+
+def _identity_passes(table: pa.Table, paths: list[str], article_rows: list[int], articles: ScreenedArticles) -> bool:
+    """Each file lies where its annotator and article say, names its article and was made on its text."""
+    annotator = table.column("annotator").combine_chunks()
+    kinds, names, versions = (annotator.field(name).to_pylist() for name in ("kind", "name", "version"))
+    article_ids, hashes = table.column("article").to_pylist(), table.column("text_sha256").to_pylist()
+    for row, path in enumerate(paths):
+        article = article_rows[row]
+        if article_ids[row] != articles.ids[article] or hashes[row] != articles.hashes[article]:
+            return False
+        found = Collector(path)
+        data = {"article": article_ids[row], "annotator": {"kind": kinds[row], "name": names[row], "version": versions[row]}}
+        check_identity(data, path, found)
+        if found.pending:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Records:
+    """One layer's records of a batch, flattened, with the file (row) each belongs to."""
+
+    records: pa.StructArray
+    file: np.ndarray
+
+
+def _records(column: pa.ChunkedArray) -> _Records:
+    lists = column.combine_chunks()
+    return _Records(lists.flatten(), pc.list_parent_indices(lists).to_numpy())
+
+
+def _keyed(file: np.ndarray, values: pa.Array) -> pa.Array:
+    """``<file row><SEP><value>``: a value made unique to its file."""
+    return pc.binary_join_element_wise(pa.array(file).cast(pa.string()), values, _SEP)
+
+
+def _ids_pass(layers: dict[str, _Records]) -> bool:
+    """Ids are unique across a file and start with their layer's letter."""
+    for layer, prefix in ID_PREFIXES.items():
+        if not pc.all(pc.starts_with(layers[layer].records.field("id"), prefix)).as_py():
+            return False
+    files = np.concatenate([layers[layer].file for layer in ID_PREFIXES])
+    ids = pa.concat_arrays([layers[layer].records.field("id") for layer in ID_PREFIXES])
+    return len(pc.unique(_keyed(files, ids))) == len(ids)
+
+
+def _references_pass(layers: dict[str, _Records], inventory: schema.Inventory) -> bool:
+    """Speakers and arguments are entities of their file; roles are allowed for their event type."""
+    entities = layers["entities"]
+    entity_keys = _keyed(entities.file, entities.records.field("id"))
+    quotes = layers["quotes"]
+    speakers = quotes.records.field("speaker")
+    named = speakers.is_valid().to_numpy(zero_copy_only=False)
+    if not pc.all(pc.is_in(_keyed(quotes.file[named], speakers.filter(named)), value_set=entity_keys)).as_py():
+        return False
+    events = layers["events"]
+    arguments = events.records.field("arguments")
+    event_of_argument = pc.list_parent_indices(arguments).to_numpy()
+    flat = arguments.flatten()
+    if not pc.all(pc.is_in(_keyed(events.file[event_of_argument], flat.field("entity")), value_set=entity_keys)).as_py():
+        return False
+    types = events.records.field("type").take(pa.array(event_of_argument))
+    allowed = pa.array([f"{kind}{_SEP}{role}" for kind, roles in inventory.event_roles.items() for role in roles])
+    return pc.all(pc.is_in(pc.binary_join_element_wise(types, flat.field("role"), _SEP), value_set=allowed)).as_py()
+
+
+def _spans_pass(layers: dict[str, _Records], article_of_file: np.ndarray, texts: list[str]) -> bool:
+    """Every span lies in its text, covers the text it says, has no outer whitespace; entities do not overlap."""
+    spans = []
+    for layer, (is_span, span_fields) in LAYER_SPANS.items():
+        found = layers[layer]
+        if is_span:
+            spans.append((found.records, found.file))
+        for name in span_fields:
+            span = found.records.field(name)
+            present = span.is_valid().to_numpy(zero_copy_only=False)
+            spans.append((span.filter(present), found.file[present]))
+    starts = np.concatenate([s.field("start").to_numpy() for s, _ in spans]).astype(np.int64)
+    ends = np.concatenate([s.field("end").to_numpy() for s, _ in spans]).astype(np.int64)
+    covered = pa.concat_arrays([s.field("text") for s, _ in spans])
+    article = article_of_file[np.concatenate([file for _, file in spans])]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    if not (np.all(starts >= 0) and np.all(starts < ends) and np.all(ends <= lengths[article])):
+        return False
+    widths = pc.utf8_length(covered).to_numpy().astype(np.int64)
+    if not np.array_equal(widths, ends - starts):
+        return False
+    text_points = _code_points("".join(texts))
+    span_points = _code_points(_joined(covered))
+    text_base = np.cumsum(lengths) - lengths
+    span_base = np.cumsum(widths) - widths
+    gather = np.repeat(text_base[article] + starts - span_base, widths) + np.arange(len(span_points))
+    if not np.array_equal(text_points[gather], span_points):
+        return False
+    edges = np.concatenate((span_points[span_base], span_points[span_base + widths - 1]))
+    if np.isin(edges, _whitespace()).any():
+        return False
+    entities = layers["entities"]
+    return _no_overlap(entities.records, entities.file, int(lengths.max()) + 1)
+
+
+def _no_overlap(entities: pa.StructArray, file: np.ndarray, bound: int) -> bool:
+    # Each file's spans moved to a stretch of its own, so one running maximum serves all files.
+    starts = file * bound + entities.field("start").to_numpy()
+    ends = file * bound + entities.field("end").to_numpy()
+    order = np.lexsort((ends, starts))
+    reach = np.maximum.accumulate(ends[order])
+    return bool(np.all(starts[order][1:] >= reach[:-1]))
+
+
+def _joined(strings: pa.Array) -> str:
+    return pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(strings)], pa.int32()), strings), "")[0].as_py() or ""
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+@functools.cache
+def _whitespace() -> np.ndarray:
+    """The code points ``str.strip`` removes."""
+    return np.array([point for point in range(0x110000) if chr(point).isspace()], dtype=np.uint32)
