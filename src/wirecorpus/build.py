@@ -26,7 +26,8 @@ import json
 import shutil
 import tempfile
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +36,11 @@ import pyarrow.parquet as pq
 
 from . import card, rows, schema
 from ._version import __version__
-from .errors import BuildError, ValidationFailed
+from .errors import BuildError, RepositoryError, ValidationFailed
 from .splits import SPLITS
 from .stats import Stats, count_chunk
+from .validate.runner import Context, available_cpus, survey
+from .validate.screen import Batch, screen_batch
 
 SHARD_ROWS = 10_000
 ROW_GROUP_ROWS = 1_000
@@ -65,16 +68,18 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
     If the release folder exists and holds exactly what this build would
     write, it is left as it is (up to date); if it differs, the build is refused.
     """
-    root = Path(root)
+    root = Path(root).resolve()
     target = release_path(root, out)
-    _require_valid(root)
+    context = survey(root)
+    if context is None:
+        _require_valid(root)
     corpus_plan = rows.plan(root)
     if not any(corpus_plan.splits.values()):
         raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        _write_release(root, corpus_plan, staging, progress=progress)
+        _write_release(root, corpus_plan, staging, ScreenedChunks(corpus_plan, context), progress=progress)
         _move_into_place(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -91,6 +96,73 @@ def _require_valid(root: Path) -> None:
             f"the repository has {errors} validation error(s), so no release was built; "
             "run `wirecorpus validate` to see them"
         )
+
+
+# --------------------------------------------------------------------------
+# Reading, checking and converting the files: one pass, in worker processes.
+
+
+@dataclass
+class ScreenedChunks:
+    """The release rows chunk by chunk, each chunk's files screened as they are parsed.
+
+    Worker processes read, parse and screen the chunks ahead of the writer. The
+    first time the screen is not sure of a chunk (or sees a text already seen),
+    the full validator runs over the repository, and the build stops if it finds
+    errors; so the build refuses exactly what ``wirecorpus validate`` reports.
+    ``context`` None: the repository has already been validated in full.
+    """
+
+    corpus_plan: rows.Plan
+    context: Context | None
+    texts: set[str] = field(default_factory=set)
+
+    def __iter__(self) -> Iterator[rows.Chunk]:
+        work = rows.chunk_work(self.corpus_plan)
+        workers = min(available_cpus(), max(len(work), 1))
+        screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.corpus_plan, screen)) as pool:
+            pending: deque[Future] = deque()
+            for split, ids in work:
+                pending.append(pool.submit(_prepare_chunk, split, ids))
+                if len(pending) > workers:
+                    yield self._admit(*pending.popleft().result())
+            while pending:
+                yield self._admit(*pending.popleft().result())
+
+    def _admit(self, chunk: rows.Chunk | None, problem: Exception | None, hashes: list[str] | None) -> rows.Chunk:
+        if self.context is not None and (hashes is None or not self.texts.isdisjoint(hashes) or len(set(hashes)) < len(hashes)):
+            _require_valid(self.corpus_plan.root)
+            self.context = None
+        if self.context is not None:
+            self.texts.update(hashes)
+        if problem is not None:
+            raise problem
+        return chunk
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(corpus_plan: rows.Plan, screen: tuple | None) -> None:
+    _WORKER["plan"] = corpus_plan
+    _WORKER["context"] = None if screen is None else Context.create(*screen)
+
+
+def _prepare_chunk(split: str, ids: list[str]) -> tuple[rows.Chunk | None, Exception | None, list[str] | None]:
+    """A chunk's rows (or the reason it cannot be read) and, if the screen passes its files, their text hashes."""
+    corpus_plan, context = _WORKER["plan"], _WORKER["context"]
+    files = rows.read_files(corpus_plan, ids)
+    try:
+        parsed = rows.parse_chunk(corpus_plan.root, files)
+    except RepositoryError as problem:
+        return None, problem, None
+    screened = None
+    if context is not None:
+        batches = {config: Batch([context.relative(str(p)) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
+        articles = batches.pop(rows.ARTICLE_CONFIG)
+        screened = screen_batch(articles, list(batches.values()), context.inventory, context.assignment)
+    return rows.make_chunk(split, files, parsed), None, None if screened is None else screened.hashes
 
 
 def _move_into_place(staging: Path, target: Path) -> None:
@@ -194,14 +266,14 @@ def _parquet_metadata(config: str) -> dict[str, str]:
     return {"huggingface": json.dumps({"info": {"features": schema.features(config).to_dict()}}, sort_keys=True)}
 
 
-def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, *, progress: bool) -> None:
+def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool) -> None:
     from tqdm.auto import tqdm
 
     stats = Stats()
     total = sum(len(ids) for ids in corpus_plan.splits.values())
     with BackgroundWrites() as writes, tqdm(total=total, unit="article", desc="build", disable=not progress) as bar:
         writers = {(c, s): ShardWriter(folder, c, s, writes) for c in schema.CONFIGS for s in SPLITS}
-        for chunk in rows.iter_chunks(corpus_plan):
+        for chunk in chunks:
             count_chunk(stats, chunk)
             for config, table in chunk.tables.items():
                 writers[config, chunk.split].add(table)

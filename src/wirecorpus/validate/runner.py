@@ -157,7 +157,7 @@ def _check_splits_file(root: Path, report: ValidationReport) -> dict[str, str] |
 
 
 def _results(units: list, context: Context, workers: int | None) -> Iterable[UnitResult]:
-    workers = workers or _available_cpus()
+    workers = workers or available_cpus()
     batches = [units[start : start + BATCH_UNITS] for start in range(0, len(units), BATCH_UNITS)]
     if workers <= 1 or len(units) < POOL_MIN_UNITS:
         checked = (check_batch(batch, context) for batch in batches)
@@ -166,7 +166,7 @@ def _results(units: list, context: Context, workers: int | None) -> Iterable[Uni
     return (result for results in checked for result in results)
 
 
-def _available_cpus() -> int:
+def available_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
