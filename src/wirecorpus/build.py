@@ -73,7 +73,12 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
     context = survey(root)
     if context is None:
         _require_valid(root)
-    corpus_plan = rows.plan(root)
+    try:
+        corpus_plan = rows.plan(root)
+    except RepositoryError:
+        if context is not None:  # an article in no split, say: validate names it
+            _require_valid(root)
+        raise
     if not any(corpus_plan.splits.values()):
         raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -150,19 +155,25 @@ def _start_worker(corpus_plan: rows.Plan, screen: tuple | None) -> None:
 
 
 def _prepare_chunk(split: str, ids: list[str]) -> tuple[rows.Chunk | None, Exception | None, list[str] | None]:
-    """A chunk's rows (or the reason it cannot be read) and, if the screen passes its files, their text hashes."""
+    """A chunk's rows (or why it cannot be made) and, if the screen passes its files, their text hashes."""
     corpus_plan, context = _WORKER["plan"], _WORKER["context"]
     files = rows.read_files(corpus_plan, ids)
     try:
         parsed = rows.parse_chunk(corpus_plan.root, files)
     except RepositoryError as problem:
         return None, problem, None
-    screened = None
-    if context is not None:
-        batches = {config: Batch([context.relative(str(p)) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
-        articles = batches.pop(rows.ARTICLE_CONFIG)
-        screened = screen_batch(articles, list(batches.values()), context.inventory, context.assignment)
-    return rows.make_chunk(split, files, parsed), None, None if screened is None else screened.hashes
+    screened = None if context is None else _screen_chunk(context, files, parsed)
+    try:
+        return rows.make_chunk(split, files, parsed), None, screened
+    except pa.ArrowInvalid as problem:  # a value the screen would not pass, such as a date that is no date
+        return None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be converted ({problem}); run `wirecorpus validate`"), None
+
+
+def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> list[str] | None:
+    batches = {config: Batch([context.relative(str(p)) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
+    articles = batches.pop(rows.ARTICLE_CONFIG)
+    screened = screen_batch(articles, list(batches.values()), context.inventory, context.assignment)
+    return None if screened is None else screened.hashes
 
 
 def _move_into_place(staging: Path, target: Path) -> None:

@@ -10,9 +10,11 @@ to the level-by-level checks, which alone say what is wrong, so every message
 is theirs.
 
 Arrow reads a missing key as null, like an explicit null. That is harmless for a
-field that may not be null (any null fails the screen), and for a field that must
-be present but may be null (``cue``, ``speaker``, ``dateline``) the screen counts its
-keys in the raw bytes: one per record of its type.
+field that must be present and not null (any null fails the screen) and for one
+that may be left out or null. Where the two differ, a field that must be present
+but may be null (``cue``, ``speaker``, ``dateline``) or one that may be left out
+but not be null (``components``, the layers), and the batch has nulls in it, the
+screen counts the field's keys in the raw bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import codecs
 import functools
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -125,40 +127,45 @@ def _files_pass(table: pa.Table, contents: list[bytes], record: type, inventory:
             return False
     if not table.num_rows:
         return True
-    keys: dict[str, int] = {}
-    optional: set[str] = set()
+    keys = _KeyCounts()
     rows = pa.StructArray.from_arrays([column.combine_chunks() for column in table.columns], names=table.column_names)
-    if not _records_pass(rows, record, inventory, keys, optional) or optional & keys.keys():
+    if not _records_pass(rows, record, inventory, keys) or keys.needed & keys.uncountable:
         return False
-    data = b"\n".join(contents)
-    return all(data.count(b'"%s":' % name.encode()) == count for name, count in keys.items())
+    data = b"\n".join(contents) if keys.needed else b""
+    return all(data.count(b'"%s":' % name.encode()) == keys.expected[name] for name in keys.needed)
 
 
-def _records_pass(records: pa.StructArray, record: type, inventory: schema.Inventory | None, keys: dict[str, int], optional: set[str]) -> bool:
-    """Records (none null) have no null where the schema forbids one and only inventory values.
+@dataclass
+class _KeyCounts:
+    """How often each field's key must occur in the files, for telling a missing key from a null."""
 
-    ``keys`` counts, per field that must be present but may be null, the records
-    that must hold its key; ``optional`` collects the names of fields that may be
-    left out (their keys cannot be counted).
-    """
+    expected: dict[str, int] = field(default_factory=dict)
+    needed: set[str] = field(default_factory=set)  # fields with nulls, some of which may be missing keys
+    uncountable: set[str] = field(default_factory=set)  # fields that may be null or left out alike
+
+    def add(self, spec: schema.FieldSpec, records: int, present: int) -> None:
+        if spec.optional and spec.nullable:
+            self.uncountable.add(spec.name)
+            return
+        self.expected[spec.name] = self.expected.get(spec.name, 0) + (present if spec.optional else records)
+        if present < records:
+            self.needed.add(spec.name)
+
+
+def _records_pass(records: pa.StructArray, record: type, inventory: schema.Inventory | None, keys: _KeyCounts) -> bool:
+    """Records (none null) have no null where the schema forbids one, and only inventory values."""
     for spec in schema.field_specs(record):
-        if spec.optional:
-            optional.add(spec.name)
         values = records.field(spec.name)
+        keys.add(spec, len(records), len(values) - values.null_count)
         if values.null_count:
-            if not spec.nullable:
+            if not (spec.nullable or spec.optional):
                 return False
             values = values.filter(values.is_valid())
-        if spec.nullable and not spec.optional:
-            keys[spec.name] = keys.get(spec.name, 0) + len(records)
-        if spec.kind == "record" and not _records_pass(values, spec.record, inventory, keys, optional):
+        if spec.kind == "record" and not _records_pass(values, spec.record, inventory, keys):
             return False
         if spec.kind == "list":
             items = values.flatten()
-            if spec.record is not None:
-                if items.null_count or not _records_pass(items, spec.record, inventory, keys, optional):
-                    return False
-            elif items.null_count:
+            if items.null_count or (spec.record is not None and not _records_pass(items, spec.record, inventory, keys)):
                 return False
         if spec.inventory and not pc.all(pc.is_in(values, value_set=pa.array(sorted(inventory.values(spec.inventory))))).as_py():
             return False
