@@ -37,9 +37,6 @@ from .corpus_checks import check_split_member
 from .registry import Collector
 from .shapes import _is_iso_date
 
-_SEP = "\x1f"  # joins the parts of a key; no id, type or role holds it unnoticed (a clash only costs a screen)
-
-
 @dataclass(frozen=True)
 class ScreenedArticles:
     """The articles of a batch that passed the screen: ids, paths, texts and text hashes, by row."""
@@ -206,9 +203,12 @@ def _records(column: pa.ChunkedArray) -> _Records:
     return _Records(lists.flatten(), pc.list_parent_indices(lists).to_numpy())
 
 
-def _keyed(file: np.ndarray, values: pa.Array) -> pa.Array:
-    """``<file row><SEP><value>``: a value made unique to its file."""
-    return pc.binary_join_element_wise(pa.array(file).cast(pa.string()), values, _SEP)
+def _keyed(file: np.ndarray, values: pa.Array, dictionary: pa.Array) -> np.ndarray | None:
+    """Each value as a number unique to it and its file; None if a value is not in ``dictionary``."""
+    codes = pc.index_in(values, value_set=dictionary)
+    if codes.null_count:
+        return None
+    return file.astype(np.int64) * len(dictionary) + codes.to_numpy()
 
 
 def _ids_pass(layers: dict[str, _Records]) -> bool:
@@ -218,27 +218,31 @@ def _ids_pass(layers: dict[str, _Records]) -> bool:
             return False
     files = np.concatenate([layers[layer].file for layer in ID_PREFIXES])
     ids = pa.concat_arrays([layers[layer].records.field("id") for layer in ID_PREFIXES])
-    return len(pc.unique(_keyed(files, ids))) == len(ids)
+    keys = np.sort(_keyed(files, ids, pc.unique(ids)))
+    return bool((keys[1:] != keys[:-1]).all())
 
 
 def _references_pass(layers: dict[str, _Records], inventory: schema.Inventory) -> bool:
     """Speakers and arguments are entities of their file; roles are allowed for their event type."""
-    entities = layers["entities"]
-    entity_keys = _keyed(entities.file, entities.records.field("id"))
-    quotes = layers["quotes"]
+    entities, quotes, events = layers["entities"], layers["quotes"], layers["events"]
+    entity_ids = entities.records.field("id")
+    dictionary = pc.unique(entity_ids)
+    entity_keys = _keyed(entities.file, entity_ids, dictionary)
     speakers = quotes.records.field("speaker")
     named = speakers.is_valid().to_numpy(zero_copy_only=False)
-    if not pc.all(pc.is_in(_keyed(quotes.file[named], speakers.filter(named)), value_set=entity_keys)).as_py():
-        return False
-    events = layers["events"]
     arguments = events.records.field("arguments")
     event_of_argument = pc.list_parent_indices(arguments).to_numpy()
     flat = arguments.flatten()
-    if not pc.all(pc.is_in(_keyed(events.file[event_of_argument], flat.field("entity")), value_set=entity_keys)).as_py():
-        return False
-    types = events.records.field("type").take(pa.array(event_of_argument))
-    allowed = pa.array([f"{kind}{_SEP}{role}" for kind, roles in inventory.event_roles.items() for role in roles])
-    return pc.all(pc.is_in(pc.binary_join_element_wise(types, flat.field("role"), _SEP), value_set=allowed)).as_py()
+    for files, references in ((quotes.file[named], speakers.filter(named)), (events.file[event_of_argument], flat.field("entity"))):
+        keys = _keyed(files, references, dictionary)
+        if keys is None or not np.isin(keys, entity_keys).all():
+            return False
+    kinds = sorted(inventory.event_roles)
+    roles = sorted(inventory.roles)
+    allowed = np.array([kinds.index(kind) * len(roles) + roles.index(role) for kind, kind_roles in inventory.event_roles.items() for role in kind_roles])
+    kind_codes = pc.index_in(events.records.field("type"), value_set=pa.array(kinds)).to_numpy()[event_of_argument]
+    role_codes = pc.index_in(flat.field("role"), value_set=pa.array(roles)).to_numpy(zero_copy_only=False)
+    return bool(np.isin(kind_codes * len(roles) + role_codes, allowed).all())
 
 
 def _spans_pass(layers: dict[str, _Records], article_of_file: np.ndarray, texts: list[str]) -> bool:
