@@ -170,7 +170,7 @@ def _prepare_chunk(split: str, ids: list[str]) -> tuple[rows.Chunk | None, Excep
 
 
 def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> list[str] | None:
-    batches = {config: Batch([context.relative(str(p)) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
+    batches = {config: Batch([context.relative(p) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
     articles = batches.pop(rows.ARTICLE_CONFIG)
     screened = screen_batch(articles, list(batches.values()), context.inventory, context.assignment)
     return None if screened is None else screened.hashes

@@ -13,6 +13,7 @@ Arrow cannot read is named, with a pointer to ``wirecorpus validate``.
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,10 +42,10 @@ class Plan:
 
     root: Path
     splits: dict[str, list[str]]
-    article_paths: dict[str, Path]
+    article_paths: dict[str, str]  # paths as strings: there is one per file of the corpus
     sets: dict[str, dict[str, frozenset[str]]]  # kind -> set name -> ids of the articles it covers
 
-    def annotation_paths(self, kind: str, article_ids: list[str]) -> tuple[list[int], list[Path]]:
+    def annotation_paths(self, kind: str, article_ids: list[str]) -> tuple[list[int], list[str]]:
         """For each annotation row of ``kind`` over ``article_ids``: the article's index and the file."""
         indices, paths = [], []
         folders = {name: f"{self.root / corpus.ANNOTATIONS_DIR / kind / name}{os.sep}" for name in self.sets[kind]}
@@ -52,14 +53,15 @@ class Plan:
             for name, covered in self.sets[kind].items():
                 if article in covered:
                     indices.append(index)
-                    paths.append(Path(f"{folders[name]}{article}.json"))
+                    paths.append(f"{folders[name]}{article}.json")
         return indices, paths
 
 
 def plan(root: Path) -> Plan:
     """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
     root = Path(root)
-    article_paths = {path.stem: path for path in corpus.article_files(root)}
+    pattern = os.path.join(glob.escape(str(root / corpus.CORPUS_DIR)), "*", "*", "*.json")
+    article_paths = {os.path.basename(path)[: -len(".json")]: path for path in sorted(glob.glob(pattern))}
     recorded = splits.read_splits(root)
     listed = {article for ids in recorded.values() for article in ids}
     missing = sorted(listed - set(article_paths))
@@ -121,7 +123,7 @@ class ChunkFiles:
     """The files of one kind in a chunk: for each, its article's index in the chunk, its path and its one-line bytes."""
 
     indices: list[int]
-    paths: list[Path]
+    paths: list[str]
     contents: list[bytes]
 
 
@@ -133,7 +135,7 @@ def read_files(corpus_plan: Plan, ids: list[str]) -> dict[str, ChunkFiles]:
     return {config: ChunkFiles(indices, files, [one_line(_read(p)) for p in files]) for config, (indices, files) in paths.items()}
 
 
-def _read(path: Path) -> bytes:
+def _read(path: str) -> bytes:
     with open(path, "rb", buffering=0) as handle:
         return handle.readall()
 
@@ -195,12 +197,12 @@ def parse_records(contents: list[bytes], record: type) -> pa.Table:
     )
 
 
-def parse_files(root: Path, paths: list[Path], contents: list[bytes], config: str) -> pa.Table:
+def parse_files(root: Path, paths: list[Path] | list[str], contents: list[bytes], config: str) -> pa.Table:
     """The file-level columns of ``config`` for these files, one row per file, in order."""
     return file_columns(_parse_all(root, paths, contents, _RECORDS[config]), config)
 
 
-def _parse_all(root: Path, paths: list[Path], contents: list[bytes], record: type) -> pa.Table:
+def _parse_all(root: Path, paths: list[str], contents: list[bytes], record: type) -> pa.Table:
     try:
         table = parse_records(contents, record)
     except pa.ArrowInvalid:
@@ -224,7 +226,7 @@ def file_columns(table: pa.Table, config: str) -> pa.Table:
     return pa.Table.from_arrays(columns, names=[name for name, _ in _source_fields(config)])
 
 
-def _unreadable(root: Path, paths: list[Path], contents: list[bytes], record: type) -> RepositoryError:
+def _unreadable(root: Path, paths: list[str], contents: list[bytes], record: type) -> RepositoryError:
     """Find the first file that does not parse alone, and say so."""
     for path, content in zip(paths, contents):
         try:
