@@ -135,7 +135,7 @@ class ScreenedChunks:
             while pending:
                 yield self._admit(*pending.popleft().result())
 
-    def _admit(self, chunk: rows.Chunk | None, problem: Exception | None, hashes: list[str] | None) -> rows.Chunk:
+    def _admit(self, parts: tuple | None, problem: Exception | None, hashes: list[str] | None) -> rows.Chunk:
         if self.context is not None and (hashes is None or not self.texts.isdisjoint(hashes) or len(set(hashes)) < len(hashes)):
             _require_valid(self.corpus_plan.root)
             self.context = None
@@ -143,7 +143,7 @@ class ScreenedChunks:
             self.texts.update(hashes)
         if problem is not None:
             raise problem
-        return chunk
+        return rows.assemble_chunk(*parts)
 
 
 _WORKER: dict = {}
@@ -152,10 +152,14 @@ _WORKER: dict = {}
 def _start_worker(corpus_plan: rows.Plan, screen: tuple | None) -> None:
     _WORKER["plan"] = corpus_plan
     _WORKER["context"] = None if screen is None else Context.create(*screen)
+    pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
 
 
-def _prepare_chunk(split: str, ids: list[str]) -> tuple[rows.Chunk | None, Exception | None, list[str] | None]:
-    """A chunk's rows (or why it cannot be made) and, if the screen passes its files, their text hashes."""
+def _prepare_chunk(split: str, ids: list[str]) -> tuple[tuple | None, Exception | None, list[str] | None]:
+    """A chunk's parts for :func:`rows.assemble_chunk` (or why it cannot be made) and, if the screen passes its files, their text hashes.
+
+    The parts hold each article's text once; the rows that repeat it are made by the writer.
+    """
     corpus_plan, context = _WORKER["plan"], _WORKER["context"]
     files = rows.read_files(corpus_plan, ids)
     try:
@@ -164,9 +168,10 @@ def _prepare_chunk(split: str, ids: list[str]) -> tuple[rows.Chunk | None, Excep
         return None, problem, None
     screened = None if context is None else _screen_chunk(context, files, parsed)
     try:
-        return rows.make_chunk(split, files, parsed), None, screened
+        columns = rows.chunk_columns(parsed)
     except pa.ArrowInvalid as problem:  # a value the screen would not pass, such as a date that is no date
         return None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be converted ({problem}); run `wirecorpus validate`"), None
+    return (split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), None, screened
 
 
 def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> list[str] | None:

@@ -147,15 +147,24 @@ def parse_chunk(root: Path, files: dict[str, ChunkFiles]) -> dict[str, pa.Table]
 
 def make_chunk(split: str, files: dict[str, ChunkFiles], parsed: dict[str, pa.Table]) -> Chunk:
     """A chunk's rows from its parsed files."""
-    source = file_columns(parsed[ARTICLE_CONFIG], ARTICLE_CONFIG)
+    return assemble_chunk(split, {kind: files[kind].indices for kind in ANNOTATION_CONFIGS}, chunk_columns(parsed))
+
+
+def chunk_columns(parsed: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Per config, the columns its rows take from its files (see :func:`file_columns`)."""
+    return {config: file_columns(table, config) for config, table in parsed.items()}
+
+
+def assemble_chunk(split: str, indices: dict[str, list[int]], columns: dict[str, pa.Table]) -> Chunk:
+    """A chunk's rows: each annotation row joined to its article (``indices``: the article of each, per kind)."""
+    source = columns[ARTICLE_CONFIG]
     articles = source.select(schema.ARTICLE_ROW_FIELDS)
     tables = {ARTICLE_CONFIG: articles}
     for kind in ANNOTATION_CONFIGS:
-        layers = file_columns(parsed[kind], kind)
-        joined = articles.take(pa.array(files[kind].indices, pa.int64()))
-        columns = [joined.column(name) if name in schema.ARTICLE_ROW_FIELDS else layers.column(name)
-                   for name, _ in schema.row_fields(kind)]
-        tables[kind] = pa.Table.from_arrays(columns, schema=schema.arrow_schema(kind))
+        joined = articles.take(pa.array(indices[kind], pa.int64()))
+        row = [joined.column(name) if name in schema.ARTICLE_ROW_FIELDS else columns[kind].column(name)
+               for name, _ in schema.row_fields(kind)]
+        tables[kind] = pa.Table.from_arrays(row, schema=schema.arrow_schema(kind))
     return Chunk(split, tables, source.select(ARTICLE_META_FIELDS))
 
 

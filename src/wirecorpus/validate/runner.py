@@ -184,6 +184,7 @@ def _set_worker_context(root: Path, inventory: schema.Inventory, assignment: dic
     global _WORKER_CONTEXT
     _WORKER_CONTEXT = Context.create(root, inventory, assignment)
     gc.disable()  # as in _cycle_collector_paused; a worker does nothing else
+    pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
 
 
 def _check_batch_in_worker(batch: list) -> list[UnitResult]:
