@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Token
 from ..schema import Inventory
 from .lexicons import PREP_SLOT, SpeechLexicon, TriggerLexicon, TriggerRule, repository_root
 from .mentions import Mentions
+from .tokens import LemmaLookup, TokenAttributes
 
 VERSION = "1.0.0"
 EXTENSION = "wirecorpus_events"
@@ -42,20 +43,24 @@ class EventFinder:
         self.version = VERSION
         self.lexicon = lexicon
         self.speech = speech
+        self.triggers = trigger_lookup(lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.set(EXTENSION, find_events(doc, self.lexicon, self.speech))
+        doc._.set(EXTENSION, find_events(doc, self.lexicon, self.speech, self.triggers))
         return doc
 
 
-def find_events(doc: Doc, lexicon: TriggerLexicon, speech: SpeechLexicon) -> list[dict]:
+def trigger_lookup(lexicon: TriggerLexicon) -> LemmaLookup[tuple[TriggerRule, ...] | None]:
+    """The trigger rules of a token's (lowercased lemma, POS), cached by their ids."""
+    return LemmaLookup(lambda lemma, pos: lexicon.rules.get((lemma, pos)))
+
+
+def find_events(doc: Doc, lexicon: TriggerLexicon, speech: SpeechLexicon, triggers: LemmaLookup) -> list[dict]:
     """Every event in a Doc, in text order, as dicts of character offsets."""
     events = []
     mentions = None
-    for token in doc:
-        rules = lexicon.rules.get((token.lemma_.lower(), token.pos_))
-        if rules is None:
-            continue
+    for i, rules in triggers.found(TokenAttributes(doc)).items():
+        token = doc[i]
         slots = dependant_slots(token)
         mentions = mentions_for(doc, mentions)
         rule = next((r for r in rules if _matches(r, token, slots, speech, mentions)), None)

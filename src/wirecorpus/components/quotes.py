@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Token
 from ..schema import Inventory
 from .lexicons import SpeechLexicon, repository_root
 from .mentions import PERSON, Mentions, Resolution
+from .tokens import LemmaLookup, TokenAttributes, string_ids
 
 VERSION = "1.1.0"
 EXTENSION = "wirecorpus_quotes"
@@ -43,6 +44,9 @@ STRAIGHT = {'"'}
 OPENING = {"“", "``", "„"}
 CLOSING = {"”", "''"}
 QUOTE_MARKS = STRAIGHT | OPENING | CLOSING
+STRAIGHT_IDS, OPENING_IDS, CLOSING_IDS = string_ids(STRAIGHT), string_ids(OPENING), string_ids(CLOSING)
+QUOTE_MARK_IDS = STRAIGHT_IDS | OPENING_IDS | CLOSING_IDS
+ACCORDING_ID = next(iter(string_ids(["according"])))
 SENTENCE_END = {".", "!", "?"}
 CONTENT_DEPS = ("ccomp", "parataxis")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -74,29 +78,31 @@ class QuotedStretch:
     used: bool = False
 
 
-def _opens_word(token: Token, open_at: int | None) -> bool:
+def _opens_word(tokens: TokenAttributes, i: int, open_at: int | None) -> bool:
     """A closing-style mark (``''``) written against the word after it, with none open: it opens."""
-    following = token.i + 1 < len(token.doc) and token.doc[token.i + 1].is_alpha
-    return token.text in CLOSING and open_at is None and not token.whitespace_ and following
+    following = i + 1 < len(tokens.orth) and tokens.is_alpha[i + 1]
+    return tokens.orth[i] in CLOSING_IDS and open_at is None and not tokens.space_after[i] and following
 
 
-def quote_pairs(doc: Doc) -> list[QuotedStretch]:
+def quote_pairs(tokens: TokenAttributes) -> list[QuotedStretch]:
     """Pairs of quotation marks in text order."""
     pairs = []
     open_at = None
-    for token in doc:
-        text = token.text
-        if token.is_space:
-            if "\n" in text and open_at is not None:
-                pairs.append(QuotedStretch(open_at, token.i))
+    # other tokens neither open nor close a quote
+    marks_and_spaces = (i for i, orth in enumerate(tokens.orth) if orth in QUOTE_MARK_IDS or tokens.is_space[i])
+    for i in marks_and_spaces:
+        orth = tokens.orth[i]
+        if tokens.is_space[i]:
+            if open_at is not None and "\n" in tokens.doc[i].text:
+                pairs.append(QuotedStretch(open_at, i))
                 open_at = None
-        elif text in OPENING or (text in STRAIGHT and open_at is None) or _opens_word(token, open_at):
-            open_at = token.i
-        elif (text in CLOSING or text in STRAIGHT) and open_at is not None:
-            pairs.append(QuotedStretch(open_at, token.i))
+        elif orth in OPENING_IDS or (orth in STRAIGHT_IDS and open_at is None) or _opens_word(tokens, i, open_at):
+            open_at = i
+        elif (orth in CLOSING_IDS or orth in STRAIGHT_IDS) and open_at is not None:
+            pairs.append(QuotedStretch(open_at, i))
             open_at = None
     if open_at is not None:
-        pairs.append(QuotedStretch(open_at, len(doc)))
+        pairs.append(QuotedStretch(open_at, len(tokens.orth)))
     return pairs
 
 
@@ -107,20 +113,31 @@ class QuoteFinder:
         self.name = name
         self.version = VERSION
         self.lexicon = lexicon
+        self.cues = cue_lookup(lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.set(EXTENSION, find_quotes(doc, self.lexicon))
+        doc._.set(EXTENSION, find_quotes(doc, self.lexicon, self.cues))
         return doc
 
 
+def _is_speech_verb(lemma: str, pos: str, lexicon: SpeechLexicon) -> bool:
+    return pos == "VERB" and lemma in lexicon.verbs
+
+
 def is_cue(token: Token, lexicon: SpeechLexicon) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in lexicon.verbs
+    return _is_speech_verb(token.lemma_.lower(), token.pos_, lexicon)
 
 
-def find_quotes(doc: Doc, lexicon: SpeechLexicon) -> list[dict]:
+def cue_lookup(lexicon: SpeechLexicon) -> LemmaLookup[bool]:
+    """:func:`is_cue` for every token of a Doc at once, cached by lemma and POS."""
+    return LemmaLookup(lambda lemma, pos: _is_speech_verb(lemma, pos, lexicon))
+
+
+def find_quotes(doc: Doc, lexicon: SpeechLexicon, cues: LemmaLookup[bool]) -> list[dict]:
     """Every quote in a Doc, in text order, as dicts of character offsets."""
+    tokens = TokenAttributes(doc)
     mentions = Mentions(doc)
-    pairs = quote_pairs(doc)
+    pairs = quote_pairs(tokens)
     for pair in pairs:
         mentions.mark_quoted(pair.open + 1, pair.close)
     found: list[tuple[int, dict]] = []
@@ -135,8 +152,8 @@ def find_quotes(doc: Doc, lexicon: SpeechLexicon) -> list[dict]:
             if quote is not None:
                 found.append((pair.open, quote))
         pair.used = quote is not None
-    found.extend(_continued_quotes(doc, pairs, found))
-    found.extend(_reported_speech(doc, pairs, cues_used, lexicon, mentions))
+    found.extend(_continued_quotes(doc, pairs, found, mentions))
+    found.extend(_reported_speech(tokens, cues.found(tokens), pairs, cues_used, lexicon, mentions))
     found.sort(key=lambda item: item[0])
     return [quote for _, quote in found]
 
@@ -153,7 +170,7 @@ def _attributed_quote(doc, pair, pairs, lexicon, mentions) -> tuple[int, dict] |
         kind, content = "mixed", (clause.left_edge.i, min(pair.close + 1, len(doc)))
     if kind == "direct" and not _words_between(doc, *content):
         return None
-    return cue.i, _quote_dict(doc, kind, content, cue, _speaker(cue, lexicon, mentions))
+    return cue.i, _quote_dict(mentions, kind, content, cue, _speaker(cue, lexicon, mentions))
 
 
 def _introduced_quote(doc, pair, lexicon, mentions) -> dict | None:
@@ -176,7 +193,7 @@ def _introduced_quote(doc, pair, lexicon, mentions) -> dict | None:
         speaker = Resolution(None, None) if subject is None else _resolve_speaker(subject, lexicon, mentions)
         if speaker.entity is None or speaker.via is not None:
             return None  # only a name written as the subject says who speaks
-    return _quote_dict(doc, "direct", (pair.open + 1, pair.close), None, speaker)
+    return _quote_dict(mentions, "direct", (pair.open + 1, pair.close), None, speaker)
 
 
 def _clause_verb(token: Token) -> Token:
@@ -354,7 +371,9 @@ def _name_near(cue: Token, lexicon: SpeechLexicon, mentions: Mentions) -> Resolu
     return Resolution(None, None)
 
 
-def _continued_quotes(doc: Doc, pairs: list[QuotedStretch], found: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+def _continued_quotes(
+    doc: Doc, pairs: list[QuotedStretch], found: list[tuple[int, dict]], mentions: Mentions
+) -> list[tuple[int, dict]]:
     """A quoted clause with no cue of its own, opening a paragraph or the sentence right after
     an attributed quote (``"...," said Jobs. "It feels great..."``): the same speaker goes on."""
     continued = []
@@ -373,7 +392,7 @@ def _continued_quotes(doc: Doc, pairs: list[QuotedStretch], found: list[tuple[in
             continue
         if not _is_clause(doc, pair.open + 1, pair.close):
             continue
-        quote = _quote_dict(doc, "direct", (pair.open + 1, pair.close), None, Resolution(None, None))
+        quote = _quote_dict(mentions, "direct", (pair.open + 1, pair.close), None, Resolution(None, None))
         quote["speaker"] = previous["speaker"]
         continued.append((pair.open, quote))
         pair.used = True
@@ -400,18 +419,18 @@ def _is_clause(doc: Doc, start: int, end: int) -> bool:
     return len(words) >= 5 and any(t.pos_ in ("VERB", "AUX") for t in words)
 
 
-def _reported_speech(doc, pairs, cues_used, lexicon, mentions) -> list[tuple[int, dict]]:
+def _reported_speech(tokens, cues, pairs, cues_used, lexicon, mentions) -> list[tuple[int, dict]]:
     """Indirect and mixed quotes: speech verbs with a reported clause, and "according to X"."""
     reported = []
-    for token in doc:
-        if token.i in cues_used or mentions.quoted[token.i]:
+    doc = tokens.doc
+    according = (i for i, lower in enumerate(tokens.lower) if lower == ACCORDING_ID)
+    for i in sorted(cues.keys() | according):
+        if i in cues_used or mentions.quoted[i]:
             continue
-        if is_cue(token, lexicon):
-            quote = _reported_clause(doc, token, pairs, lexicon, mentions)
-        elif token.lower_ == "according":
-            quote = _according_to(doc, token, pairs, lexicon, mentions)
+        if i in cues:
+            quote = _reported_clause(doc, doc[i], pairs, lexicon, mentions)
         else:
-            continue
+            quote = _according_to(doc, doc[i], pairs, lexicon, mentions)
         if quote is not None:
             reported.append(quote)
     return reported
@@ -428,7 +447,7 @@ def _reported_clause(doc, cue, pairs, lexicon, mentions) -> tuple[int, dict] | N
         if clause.i < cue.i:
             end = min(end, cue.i)
     start = _skip_complementiser(doc, start, clause)
-    return _reported_quote(doc, (start, end), cue, pairs, _speaker(cue, lexicon, mentions))
+    return _reported_quote(mentions, (start, end), cue, pairs, _speaker(cue, lexicon, mentions))
 
 
 def _skip_complementiser(doc: Doc, start: int, clause: Token | None) -> int:
@@ -452,10 +471,11 @@ def _according_to(doc, token, pairs, lexicon, mentions) -> tuple[int, dict] | No
         content = (head.left_edge.i, token.left_edge.i)
     cue = doc[token.i : token.i + 2]
     speaker = mentions.resolve(source, lexicon.speaker_labels, lexicon.pronouns)
-    return _reported_quote(doc, content, cue, pairs, speaker)
+    return _reported_quote(mentions, content, cue, pairs, speaker)
 
 
-def _reported_quote(doc, content, cue, pairs, speaker) -> tuple[int, dict] | None:
+def _reported_quote(mentions, content, cue, pairs, speaker) -> tuple[int, dict] | None:
+    doc = mentions.doc
     start, end = _within_paragraph(doc, *content, cue[0].i if not isinstance(cue, Token) else cue.i)
     start, end = _trim_tokens(doc, start, end)
     if not any(doc[i].pos_ in ("VERB", "AUX") for i in range(start, end)):
@@ -464,7 +484,7 @@ def _reported_quote(doc, content, cue, pairs, speaker) -> tuple[int, dict] | Non
     if any(p.open < start < p.close or p.open < end - 1 < p.close for p in pairs if p not in inner):
         return None  # the clause cuts through a quoted stretch: a direct quote already covers it
     kind = "mixed" if inner else "indirect"
-    return start, _quote_dict(doc, kind, (start, end), cue, speaker)
+    return start, _quote_dict(mentions, kind, (start, end), cue, speaker)
 
 
 def _within_paragraph(doc: Doc, start: int, end: int, cue: int) -> tuple[int, int]:
@@ -487,10 +507,10 @@ def _trim_tokens(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _quote_dict(doc: Doc, kind: str, content: tuple[int, int], cue, speaker: Resolution) -> dict:
+def _quote_dict(mentions: Mentions, kind: str, content: tuple[int, int], cue, speaker: Resolution) -> dict:
     """A quote as serialisable character offsets; the speaker is its entity's offsets."""
-    via = speaker.via
-    entity = None if speaker.entity is None else doc.ents[speaker.entity]
+    doc, via = mentions.doc, speaker.via
+    entity = None if speaker.entity is None else mentions.ents[speaker.entity]
     return {
         "kind": kind,
         "content": _char_range(doc[content[0] : content[1]]),
