@@ -143,3 +143,34 @@ def test_validate_screen_never_passes_a_mutation_with_findings(gold_repo: Path, 
     event("findings" if findings else f"clean, screen {'passes' if passed else 'unsure'}")
     assert not (findings and passed), [f.id for f in findings]
     assert passed or document != original
+
+
+MALFORMED = {
+    "newline in a string": lambda raw: raw.replace(b'"MOSCOW"', b'"MOS\nCOW"', 1),
+    "tab in a string": lambda raw: raw.replace(b'"MOSCOW"', b'"MOS\tCOW"', 1),
+    "two objects": lambda raw: raw + raw,
+    "top-level null": lambda raw: b"null",
+    "empty": lambda raw: b"",
+    "byte order mark": lambda raw: b"\xef\xbb\xbf" + raw,
+    "not UTF-8": lambda raw: raw.replace(b"MOSCOW", b"MOSC\xffW", 1),
+    "key before a colon with a space": lambda raw: raw.replace(b'"speaker": "T12"', b'"speaker" : null', 1),
+    "missing nullable key": lambda raw: raw.replace(b'"speaker": "T21",', b"", 1).replace(b'"speaker": "T12"', b'"speaker": null', 1),
+    "escaped lone surrogate": lambda raw: raw.replace(b'"MOSCOW"', b'"MOSCOW\\ud800"', 1),
+    "a number as a string": lambda raw: raw.replace(b'"start": 0', b'"start": "0"', 1),
+    "a float offset": lambda raw: raw.replace(b'"start": 0', b'"start": 0.0', 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_validate_screen_refuses_malformed_files(gold_repo: Path, name: str) -> None:
+    raw = (REPO / GOLD).read_bytes()
+    assert MALFORMED[name](raw) != raw
+    context = Context.create(gold_repo, schema.Inventory.load(gold_repo), None)
+    unit = (("article", str(gold_repo / ARTICLE)), ("annotation", str(gold_repo / GOLD)))
+    (gold_repo / GOLD).write_bytes(MALFORMED[name](raw))
+    try:
+        findings = check_unit(unit, context).findings
+        if findings:
+            assert _screen([unit], context) is None, [f.id for f in findings]
+    finally:
+        (gold_repo / GOLD).write_bytes(raw)

@@ -120,7 +120,7 @@ def chunk_work(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> li
 
 @dataclass(frozen=True)
 class ChunkFiles:
-    """The files of one kind in a chunk: for each, its article's index in the chunk, its path and its one-line bytes."""
+    """The files of one kind in a chunk: for each, its article's index in the chunk, its path and its bytes."""
 
     indices: list[int]
     paths: list[str]
@@ -132,10 +132,11 @@ def read_files(corpus_plan: Plan, ids: list[str]) -> dict[str, ChunkFiles]:
     paths = {ARTICLE_CONFIG: (list(range(len(ids))), [corpus_plan.article_paths[a] for a in ids])}
     for kind in ANNOTATION_CONFIGS:
         paths[kind] = corpus_plan.annotation_paths(kind, ids)
-    return {config: ChunkFiles(indices, files, [one_line(_read(p)) for p in files]) for config, (indices, files) in paths.items()}
+    return {config: ChunkFiles(indices, files, [read_bytes(p) for p in files]) for config, (indices, files) in paths.items()}
 
 
-def _read(path: str) -> bytes:
+def read_bytes(path: str) -> bytes:
+    """A file's bytes, unbuffered: the file is read whole, once."""
     with open(path, "rb", buffering=0) as handle:
         return handle.readall()
 
@@ -179,19 +180,11 @@ def record_schema(record: type) -> pa.Schema:
     return pa.schema([pa.field(s.name, pa.string() if s.kind == "date" else schema.arrow_type(s)) for s in schema.field_specs(record)])
 
 
-def one_line(raw: bytes) -> bytes:
-    """A file's bytes on one line, for Arrow's line-delimited reader.
-
-    A newline may only stand between tokens in JSON, where a tab means the same;
-    inside a string both are refused, so a raw newline there still fails the parse.
-    """
-    return raw.replace(b"\n", b"\t")
-
-
 def parse_records(contents: list[bytes], record: type) -> pa.Table:
-    """One row per file's :func:`one_line` bytes; raises ``pa.ArrowInvalid`` for what does not fit ``record``.
+    """One row per file's bytes; raises ``pa.ArrowInvalid`` for what does not fit ``record``.
 
-    Strict: an unknown field, a field given twice or a value of the wrong type fails the parse.
+    Strict: an unknown field, a field given twice or a value of the wrong type
+    fails the parse, and so does a raw control character (a newline, say) in a string.
     """
     parse_schema = record_schema(record)
     if not contents:
@@ -202,7 +195,7 @@ def parse_records(contents: list[bytes], record: type) -> pa.Table:
     return pajson.read_json(
         pa.py_buffer(b"\n".join(contents)),
         read_options=pajson.ReadOptions(block_size=JSON_BLOCK_BYTES),
-        parse_options=pajson.ParseOptions(explicit_schema=parse_schema, unexpected_field_behavior="error"),
+        parse_options=pajson.ParseOptions(explicit_schema=parse_schema, unexpected_field_behavior="error", newlines_in_values=True),
     )
 
 

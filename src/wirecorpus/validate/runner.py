@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from .. import corpus, schema, splits
-from ..rows import one_line, parse_records
+from ..rows import parse_records, read_bytes
 from .annotations import (
     ArticleText,
     check_article_link,
@@ -207,18 +207,13 @@ def _screen(units: list[tuple[tuple[str, str], ...]], context: Context) -> Scree
     annotation_paths = [path for unit in units for _, path in unit[1:]]
     article_rows = [row for row, unit in enumerate(units) for _ in unit[1:]]
     try:
-        article_bytes = [one_line(_read_bytes(path)) for path in article_paths]
-        annotation_bytes = [one_line(_read_bytes(path)) for path in annotation_paths]
+        article_bytes = [read_bytes(path) for path in article_paths]
+        annotation_bytes = [read_bytes(path) for path in annotation_paths]
         articles = Batch([context.relative(p) for p in article_paths], article_bytes, parse_records(article_bytes, schema.Article))
         annotations = Batch([context.relative(p) for p in annotation_paths], annotation_bytes, parse_records(annotation_bytes, schema.AnnotationFile), article_rows)
     except (OSError, pa.ArrowInvalid):
         return None
     return screen_batch(articles, [annotations], context.inventory, context.assignment)
-
-
-def _read_bytes(path: str) -> bytes:
-    with open(path, "rb", buffering=0) as handle:
-        return handle.readall()
 
 
 def check_unit(unit: tuple[tuple[str, str], ...], context: Context) -> UnitResult:

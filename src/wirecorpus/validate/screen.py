@@ -49,7 +49,7 @@ class ScreenedArticles:
 
 @dataclass(frozen=True)
 class Batch:
-    """Files of one kind, parsed: their paths (relative), one-line bytes and table; for annotation files, each one's article row."""
+    """Files of one kind, parsed: their paths (relative), bytes and table; for annotation files, each one's article row."""
 
     paths: list[str]
     contents: list[bytes]
