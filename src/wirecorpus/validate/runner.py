@@ -140,8 +140,11 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_splits_file(root: Path, report: ValidationReport) -> dict[str, str] | None:
-    """Check corpus/splits.json; return its assignment ({} when there is no file, None when unusable)."""
+def _check_splits_file(root: Path, report: ValidationReport, article_ids: set[str] | None = None) -> dict[str, str] | None:
+    """Check corpus/splits.json; return its assignment ({} when there is no file, None when unusable).
+
+    ``article_ids``: the ids of the articles on disk, when already known.
+    """
     path = root / splits.SPLITS_PATH
     if not path.exists():
         return {}
@@ -150,8 +153,7 @@ def _check_splits_file(root: Path, report: ValidationReport) -> dict[str, str] |
     text, data = read_json_file(path, found)
     assignment = None
     if data is not None and check_splits_shape(data, found) is not None:
-        article_ids = article_ids_on_disk(root)
-        assignment = check_splits_members(data, article_ids, found)
+        assignment = check_splits_members(data, article_ids_on_disk(root) if article_ids is None else article_ids, found)
     report.findings += found.findings(text=text, data=data)
     return assignment
 
@@ -248,7 +250,8 @@ def survey(root: Path) -> Context | None:
     if targets.misplaced or targets.missing or not all(map(_regular, targets.units)):
         return None
     report = ValidationReport()
-    assignment = _check_splits_file(root, report)
+    article_ids = {os.path.basename(unit[0][1])[: -len(".json")] for unit in targets.units}
+    assignment = _check_splits_file(root, report, article_ids)
     if report.findings or assignment is None:
         return None
     return Context.create(root, schema.Inventory.load(root), assignment)

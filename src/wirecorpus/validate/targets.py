@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +66,19 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
         if not path.exists():
             targets.missing.append(str(path))
         named = path.is_file()
-        for file in _files(path):
-            if file not in seen:
+        for folder, names in _folders(path):
+            # A folder's files share their place in the layout, bar corpus/splits.json: worked out once.
+            folder_parts = tuple(folder[len(prefix) :].split(os.sep)) if folder.startswith(prefix) else None
+            kinds: dict[bool, str | None] = {}
+            for name in names:
+                file = f"{folder}{os.sep}{name}"
+                if file in seen:
+                    continue
                 seen.add(file)
-                _place(file, prefix, groups, targets, named=named)
+                parts = () if folder_parts is None else (*folder_parts, name)
+                is_splits = parts == _SPLITS_PARTS
+                kind = kinds[is_splits] if is_splits in kinds else kinds.setdefault(is_splits, layout_kind(parts))
+                _place(file, parts, kind, groups, targets, named=named)
     # Articles first in each unit, so that their annotation files find them checked.
     targets.units = [tuple(sorted(groups[key], key=lambda item: (item[0] != ARTICLE, item[1]))) for key in sorted(groups)]
     targets.splits = targets.splits or any(kind == ARTICLE for unit in targets.units for kind, _ in unit)
@@ -81,19 +91,17 @@ def article_ids_on_disk(root: Path) -> set[str]:
     return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(pattern)}
 
 
-def _files(path: Path) -> list[str]:
+def _folders(path: Path) -> Iterator[tuple[str, list[str]]]:
+    """The JSON files under ``path`` (or ``path`` itself), by folder, sorted; hidden ones left out."""
     if path.is_file():
-        return [str(path)]
-    found = []
+        yield str(path.parent), [path.name]
+        return
     for folder, dirs, names in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(f"{folder}{os.sep}{name}" for name in sorted(names) if name.endswith(".json") and not name.startswith("."))
-    return found
+        yield folder, sorted(name for name in names if name.endswith(".json") and not name.startswith("."))
 
 
-def _place(file: str, prefix: str, groups: dict[str, list[tuple[str, str]]], targets: Targets, *, named: bool) -> None:
-    parts = tuple(file[len(prefix) :].split(os.sep)) if file.startswith(prefix) else ()
-    kind = layout_kind(parts)
+def _place(file: str, parts: tuple[str, ...], kind: str | None, groups: dict[str, list[tuple[str, str]]], targets: Targets, *, named: bool) -> None:
     if kind == "splits":
         targets.splits = True
     elif kind == "misplaced":
