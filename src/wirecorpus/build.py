@@ -7,7 +7,10 @@ A release is a Hugging Face dataset repository with no code::
         data/<config>/<split>-NNNNN-of-NNNNN.parquet     rows, sharded by row count
         MANIFEST.json                                    size and SHA-256 of every other file
 
-The build refuses a repository the validator finds errors in. Rows are
+The build refuses a repository the validator finds errors in. It checks the
+files as it reads them: worker processes read, parse and screen
+(:mod:`wirecorpus.validate.screen`) each chunk of files once, and the full
+validator runs only if the screen is not sure of one. Rows are
 streamed chunk by chunk (:mod:`wirecorpus.rows`) into shards of at most
 :data:`SHARD_ROWS` rows, so memory is bounded by a shard, not by the corpus. A
 split with no rows (say the ``model`` config before any model annotations)

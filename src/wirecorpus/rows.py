@@ -1,14 +1,17 @@
 """Release rows as Arrow tables, read straight from the repository's files.
 
-The build and the statistics both walk the corpus through :func:`iter_chunks`:
-split by split, a chunk of articles (sorted by id) at a time, each chunk
-giving one table per config. Rows of ``hand`` and ``model`` are ordered by
-article id, then annotation set name.
+The statistics walk the corpus through :func:`iter_chunks`, the build through
+its steps (:func:`chunk_work`, :func:`read_files`, :func:`parse_chunk`,
+:func:`chunk_columns`, :func:`assemble_chunk`) in worker processes: split by
+split, a chunk of articles (sorted by id) at a time, each chunk giving one
+table per config. Rows of ``hand`` and ``model`` are ordered by article id,
+then annotation set name.
 
-Files are parsed by Arrow's JSON reader against a schema derived from
-:func:`wirecorpus.schema.arrow_schema`, which is many times faster than
-``json.loads`` plus records. The files are the validator's business: a file
-Arrow cannot read is named, with a pointer to ``wirecorpus validate``.
+Files are parsed whole by Arrow's JSON reader against their record types
+(:func:`parse_records`), which is many times faster than ``json.loads`` plus
+records, and strict, so the validator's screen checks the very same tables.
+The files are the validator's business: a file Arrow cannot read is named,
+with a pointer to ``wirecorpus validate``.
 """
 
 from __future__ import annotations
