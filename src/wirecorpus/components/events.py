@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 from ..schema import Inventory
 from .lexicons import PREP_SLOT, SpeechLexicon, TriggerLexicon, TriggerRule, repository_root
 from .mentions import Mentions
-from .tokens import LemmaLookup, TokenAttributes
+from .tokens import LemmaLookup
 
 VERSION = "1.0.0"
 EXTENSION = "wirecorpus_events"
@@ -52,14 +52,14 @@ class EventFinder:
 
 def trigger_lookup(lexicon: TriggerLexicon) -> LemmaLookup[tuple[TriggerRule, ...] | None]:
     """The trigger rules of a token's (lowercased lemma, POS), cached by their ids."""
-    return LemmaLookup(lambda lemma, pos: lexicon.rules.get((lemma, pos)))
+    return LemmaLookup(lambda lemma, pos: lexicon.rules.get((lemma, pos)), pos={pos for _, pos in lexicon.rules})
 
 
 def find_events(doc: Doc, lexicon: TriggerLexicon, speech: SpeechLexicon, triggers: LemmaLookup) -> list[dict]:
     """Every event in a Doc, in text order, as dicts of character offsets."""
     events = []
     mentions = None
-    for i, rules in triggers.found(TokenAttributes(doc)).items():
+    for i, rules in triggers.found(doc).items():
         token = doc[i]
         slots = dependant_slots(token)
         mentions = mentions_for(doc, mentions)

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Token
 from ..schema import Inventory
 from .lexicons import SpeechLexicon, repository_root
 from .mentions import PERSON, Mentions, Resolution
-from .tokens import LemmaLookup, TokenAttributes, string_ids
+from .tokens import LemmaLookup, TokenAttributes, any_of, string_ids
 
 VERSION = "1.1.0"
 EXTENSION = "wirecorpus_quotes"
@@ -44,9 +44,9 @@ STRAIGHT = {'"'}
 OPENING = {"“", "``", "„"}
 CLOSING = {"”", "''"}
 QUOTE_MARKS = STRAIGHT | OPENING | CLOSING
-STRAIGHT_IDS, OPENING_IDS, CLOSING_IDS = string_ids(STRAIGHT), string_ids(OPENING), string_ids(CLOSING)
-QUOTE_MARK_IDS = STRAIGHT_IDS | OPENING_IDS | CLOSING_IDS
-ACCORDING_ID = next(iter(string_ids(["according"])))
+STRAIGHT_IDS, OPENING_IDS, CLOSING_IDS = (frozenset(string_ids(marks).tolist()) for marks in (STRAIGHT, OPENING, CLOSING))
+QUOTE_MARK_IDS = string_ids(QUOTE_MARKS)
+ACCORDING_IDS = string_ids(["according"])
 SENTENCE_END = {".", "!", "?"}
 CONTENT_DEPS = ("ccomp", "parataxis")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -89,9 +89,8 @@ def quote_pairs(tokens: TokenAttributes) -> list[QuotedStretch]:
     pairs = []
     open_at = None
     # other tokens neither open nor close a quote
-    marks_and_spaces = (i for i, orth in enumerate(tokens.orth) if orth in QUOTE_MARK_IDS or tokens.is_space[i])
-    for i in marks_and_spaces:
-        orth = tokens.orth[i]
+    for i in tokens.positions(any_of(tokens.orth, QUOTE_MARK_IDS) | (tokens.is_space != 0)):
+        orth = int(tokens.orth[i])
         if tokens.is_space[i]:
             if open_at is not None and "\n" in tokens.doc[i].text:
                 pairs.append(QuotedStretch(open_at, i))
@@ -130,7 +129,7 @@ def is_cue(token: Token, lexicon: SpeechLexicon) -> bool:
 
 def cue_lookup(lexicon: SpeechLexicon) -> LemmaLookup[bool]:
     """:func:`is_cue` for every token of a Doc at once, cached by lemma and POS."""
-    return LemmaLookup(lambda lemma, pos: _is_speech_verb(lemma, pos, lexicon))
+    return LemmaLookup(lambda lemma, pos: _is_speech_verb(lemma, pos, lexicon), pos=["VERB"])
 
 
 def find_quotes(doc: Doc, lexicon: SpeechLexicon, cues: LemmaLookup[bool]) -> list[dict]:
@@ -153,7 +152,7 @@ def find_quotes(doc: Doc, lexicon: SpeechLexicon, cues: LemmaLookup[bool]) -> li
                 found.append((pair.open, quote))
         pair.used = quote is not None
     found.extend(_continued_quotes(doc, pairs, found, mentions))
-    found.extend(_reported_speech(tokens, cues.found(tokens), pairs, cues_used, lexicon, mentions))
+    found.extend(_reported_speech(tokens, cues.found(doc), pairs, cues_used, lexicon, mentions))
     found.sort(key=lambda item: item[0])
     return [quote for _, quote in found]
 
@@ -423,7 +422,7 @@ def _reported_speech(tokens, cues, pairs, cues_used, lexicon, mentions) -> list[
     """Indirect and mixed quotes: speech verbs with a reported clause, and "according to X"."""
     reported = []
     doc = tokens.doc
-    according = (i for i, lower in enumerate(tokens.lower) if lower == ACCORDING_ID)
+    according = tokens.positions(any_of(tokens.lower, ACCORDING_IDS))
     for i in sorted(cues.keys() | according):
         if i in cues_used or mentions.quoted[i]:
             continue
