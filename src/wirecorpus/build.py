@@ -57,6 +57,9 @@ PARQUET_OPTIONS = {
     "data_page_version": "1.0",
 }
 MANIFEST_NAME = "MANIFEST.json"
+# Chunks each worker may prepare ahead of the writer, so that a pause of the writer (a shard
+# being written, a slow first import) does not idle the workers; each holds about 10 MB.
+AHEAD_PER_WORKER = 3
 CARD_NAME = "README.md"
 
 
@@ -133,7 +136,7 @@ class ScreenedChunks:
             pending: deque[Future] = deque()
             for split, ids in work:
                 pending.append(pool.submit(_prepare_chunk, split, ids))
-                if len(pending) > workers:
+                if len(pending) > AHEAD_PER_WORKER * workers:
                     yield self._admit(*pending.popleft().result())
             while pending:
                 yield self._admit(*pending.popleft().result())
