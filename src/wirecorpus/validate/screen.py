@@ -20,11 +20,9 @@ screen counts the field's keys in the raw bytes.
 from __future__ import annotations
 
 import codecs
-import functools
-import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -35,7 +33,7 @@ from .annotations import ID_PREFIXES, LAYER_SPANS, check_identity
 from .articles import check_article
 from .corpus_checks import check_split_member
 from .registry import Collector
-from .shapes import _is_iso_date
+from .shapes import is_iso_date
 
 @dataclass(frozen=True)
 class ScreenedArticles:
@@ -77,7 +75,7 @@ def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], as
     for row, path in enumerate(paths):
         data = {name: values[row] for name, values in columns.items()}
         found = Collector(path)
-        if not _is_iso_date(data["date"]):
+        if not is_iso_date(data["date"]):
             return None
         check_article(data, path, hashes[row], found)
         if assignment is not None:
@@ -104,6 +102,9 @@ def screen_annotations(table: pa.Table, paths: list[str], contents: list[bytes],
         and _references_pass(layers, inventory)
         and _spans_pass(layers, article_of_file, articles.texts)
     )
+
+
+_SPACE = re.compile(r"\s")
 
 
 # --------------------------------------------------------------------------
@@ -274,7 +275,7 @@ def _spans_pass(layers: dict[str, _Records], article_of_file: np.ndarray, texts:
     if not np.array_equal(text_points[gather], span_points):
         return False
     edges = np.concatenate((span_points[span_base], span_points[span_base + widths - 1]))
-    if np.isin(edges, _whitespace()).any():
+    if _has_space(edges):
         return False
     entities = layers["entities"]
     return _no_overlap(entities.records, entities.file, int(lengths.max()) + 1)
@@ -297,7 +298,9 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
-@functools.cache
-def _whitespace() -> np.ndarray:
-    """The code points ``str.strip`` removes."""
-    return np.array([point for point in range(0x110000) if chr(point).isspace()], dtype=np.uint32)
+def _has_space(points: np.ndarray) -> bool:
+    """Whether any of these code points is one that ``str.strip`` removes (``\\s`` of ``re`` is that set)."""
+    try:
+        return _SPACE.search(points.astype("<u4").tobytes().decode("utf-32-le")) is not None
+    except UnicodeDecodeError:  # not characters at all (surrogates): no clean span holds them
+        return True

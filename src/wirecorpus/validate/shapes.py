@@ -85,7 +85,7 @@ def _clean_test(fields: tuple[FieldCheck, ...], required: frozenset[str], allowe
     Nearly every record of a corpus is clean and then costs this one call; only
     a record for which it is False is walked field by field to say what is wrong.
     """
-    namespace: dict[str, Any] = {"ALLOWED": allowed, "REQUIRED": required, "is_iso_date": _is_iso_date}
+    namespace: dict[str, Any] = {"ALLOWED": allowed, "REQUIRED": required, "is_iso_date": is_iso_date}
     keys = "value.keys() == ALLOWED" if required == allowed else "value.keys() <= ALLOWED and REQUIRED <= value.keys()"
     terms = ["type(value) is dict", keys]
     for index, field in enumerate(fields):
@@ -178,7 +178,7 @@ def _check_value(field: FieldCheck, value: Any, where: JsonPath, found: Collecto
         _check_items(field, value, at, found)
     elif field.allowed is not None and value not in field.allowed:
         found.add("not-in-inventory", f"{field.name} is {value!r}, {_expected_values(field, value)}", where, at=at)
-    elif field.spec.kind == "date" and not _is_iso_date(value):
+    elif field.spec.kind == "date" and not is_iso_date(value):
         found.add("invalid-date", f"{field.name} is {value!r}, expected a real date written YYYY-MM-DD", where, at=at)
 
 
@@ -202,7 +202,8 @@ def _expected_values(field: FieldCheck, value: str) -> str:
     return f"expected {listed} in annotations/schema.json{hint}"
 
 
-def _is_iso_date(value: str) -> bool:
+def is_iso_date(value: str) -> bool:
+    """Whether a string is a real date written YYYY-MM-DD."""
     if not _ISO_DATE.fullmatch(value):
         return False
     try:
