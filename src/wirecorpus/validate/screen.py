@@ -57,7 +57,7 @@ class Batch:
 
 def screen_batch(articles: Batch, annotations: list[Batch], inventory: schema.Inventory, assignment: dict[str, str] | None) -> ScreenedArticles | None:
     """The articles of a batch of files that has nothing to report; None when the screen is not sure."""
-    screened = screen_articles(articles.table, articles.paths, articles.contents, assignment)
+    screened = screen_articles(articles.table, articles.paths, articles.contents, inventory, assignment)
     if screened is None:
         return None
     for batch in annotations:
@@ -66,9 +66,9 @@ def screen_batch(articles: Batch, annotations: list[Batch], inventory: schema.In
     return screened
 
 
-def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], assignment: dict[str, str] | None) -> ScreenedArticles | None:
+def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], inventory: schema.Inventory, assignment: dict[str, str] | None) -> ScreenedArticles | None:
     """Article records with nothing to report (``assignment`` None: splits not checked); else None."""
-    if not _files_pass(table, contents, schema.Article, None):
+    if not _files_pass(table, contents, schema.Article, inventory):
         return None
     columns = {name: table.column(name).to_pylist() for name in ("id", "source", "date", "text", "text_sha256")}
     hashes = [corpus.text_sha256(text) for text in columns["text"]]
@@ -111,7 +111,7 @@ _SPACE = re.compile(r"\s")
 # Levels 1 and 2.
 
 
-def _files_pass(table: pa.Table, contents: list[bytes], record: type, inventory: schema.Inventory | None) -> bool:
+def _files_pass(table: pa.Table, contents: list[bytes], record: type, inventory: schema.Inventory) -> bool:
     """Every file is UTF-8 in NFC, gives one row, and its rows have the fields, types and values of ``record``."""
     if table.num_rows != len(contents):
         return False
@@ -150,7 +150,7 @@ class _KeyCounts:
             self.needed.add(spec.name)
 
 
-def _records_pass(records: pa.StructArray, record: type, inventory: schema.Inventory | None, keys: _KeyCounts) -> bool:
+def _records_pass(records: pa.StructArray, record: type, inventory: schema.Inventory, keys: _KeyCounts) -> bool:
     """Records (none null) have no null where the schema forbids one, and only inventory values."""
     for spec in schema.field_specs(record):
         values = records.field(spec.name)
