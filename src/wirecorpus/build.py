@@ -37,7 +37,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import card, rows, schema
+from . import card, corpus, rows, schema
 from ._version import __version__
 from .errors import BuildError, RepositoryError, ValidationFailed
 from .splits import SPLITS
@@ -167,7 +167,11 @@ def _prepare_chunk(split: str, ids: list[str]) -> tuple[tuple | None, Exception 
     The parts hold each article's text once; the rows that repeat it are made by the writer.
     """
     corpus_plan, context = _WORKER["plan"], _WORKER["context"]
-    files = rows.read_files(corpus_plan, ids)
+    try:
+        files = rows.read_files(corpus_plan, ids)
+    except OSError as problem:
+        where = corpus.relative(corpus_plan.root, Path(problem.filename)) if problem.filename else f"articles {ids[0]} to {ids[-1]}"
+        return None, RepositoryError(f"{where}: cannot be read ({problem.strerror or problem}); run `wirecorpus validate`"), None
     try:
         parsed = rows.parse_chunk(corpus_plan.root, files)
     except RepositoryError as problem:
