@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Token
 from ..schema import Inventory
 from .lexicons import SpeechLexicon, repository_root
 from .mentions import PERSON, Mentions, Resolution
-from .tokens import LemmaLookup, TokenAttributes, any_of, string_ids
+from .tokens import LemmaLookup, TokenAttributes, any_of, positions, string_ids
 
 VERSION = "1.1.0"
 EXTENSION = "wirecorpus_quotes"
@@ -89,7 +89,7 @@ def quote_pairs(tokens: TokenAttributes) -> list[QuotedStretch]:
     pairs = []
     open_at = None
     # other tokens neither open nor close a quote
-    for i in tokens.positions(any_of(tokens.orth, QUOTE_MARK_IDS) | (tokens.is_space != 0)):
+    for i in positions(any_of(tokens.orth, QUOTE_MARK_IDS) | (tokens.is_space != 0)):
         orth = int(tokens.orth[i])
         if tokens.is_space[i]:
             if open_at is not None and "\n" in tokens.doc[i].text:
@@ -422,7 +422,7 @@ def _reported_speech(tokens, cues, pairs, cues_used, lexicon, mentions) -> list[
     """Indirect and mixed quotes: speech verbs with a reported clause, and "according to X"."""
     reported = []
     doc = tokens.doc
-    according = tokens.positions(any_of(tokens.lower, ACCORDING_IDS))
+    according = positions(any_of(tokens.lower, ACCORDING_IDS))
     for i in sorted(cues.keys() | according):
         if i in cues_used or mentions.quoted[i]:
             continue

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 Value = TypeVar("Value")
 
+
 def string_ids(strings: Iterable[str]) -> numpy.ndarray:
     """The ids (hashes) spaCy gives these strings, to compare with ``ORTH``/``LOWER`` arrays."""
     return numpy.array(sorted({get_string_id(s) for s in strings}), dtype=numpy.uint64)
@@ -33,6 +34,11 @@ def any_of(values: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
     return mask
 
 
+def positions(mask: numpy.ndarray) -> list[int]:
+    """The positions where a boolean array over the tokens is true, in text order."""
+    return numpy.flatnonzero(mask).tolist()
+
+
 class TokenAttributes:
     """A Doc's token forms and flags as arrays indexed by token position."""
 
@@ -41,11 +47,6 @@ class TokenAttributes:
         self.orth, self.lower, self.is_space, self.is_alpha, self.space_after = doc.to_array(
             [ORTH, LOWER, IS_SPACE, IS_ALPHA, SPACY]
         ).T
-
-    def positions(self, mask: numpy.ndarray) -> list[int]:
-        """The positions where a boolean array over the tokens is true, in text order."""
-        return numpy.flatnonzero(mask).tolist()
-
 
 class LemmaLookup(Generic[Value]):
     """``function(lowercased lemma, POS)`` per token of the given POS, computed once per (lemma, POS) pair."""
