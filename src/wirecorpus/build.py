@@ -76,21 +76,19 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
     """
     root = Path(root).resolve()
     target = release_path(root, out)
-    context = survey(root)
-    if context is None:
-        _require_valid(root)
+    inventory = schema.Inventory.load(root)
     try:
         corpus_plan = rows.plan(root)
-    except RepositoryError:
-        if context is not None:  # an article in no split, say: validate names it
-            _require_valid(root)
+    except (RepositoryError, ValueError, TypeError, AttributeError):
+        # An article in no split, or a corpus/splits.json that is not one: validate names the problem.
+        _require_valid(root)
         raise
     if not any(corpus_plan.splits.values()):
         raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        _write_release(root, corpus_plan, staging, ScreenedChunks(corpus_plan, context), progress=progress)
+        _write_release(root, corpus_plan, staging, ScreenedChunks(corpus_plan, Context.create(root, inventory, None)), progress=progress)
         _move_into_place(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -117,11 +115,13 @@ def _require_valid(root: Path) -> None:
 class ScreenedChunks:
     """The release rows chunk by chunk, each chunk's files screened as they are parsed.
 
-    Worker processes read, parse and screen the chunks ahead of the writer. The
-    first time the screen is not sure of a chunk (or sees a text already seen),
-    the full validator runs over the repository, and the build stops if it finds
-    errors; so the build refuses exactly what ``wirecorpus validate`` reports.
-    ``context`` None: the repository has already been validated in full.
+    Worker processes read, parse and screen the chunks ahead of the writer,
+    while this process surveys the layout and corpus/splits.json (every article
+    of the plan is in a split, so the screen leaves splits out). The first time
+    the survey or the screen is not sure (or a text is seen twice), the full
+    validator runs over the repository, and the build stops if it finds errors;
+    so the build refuses exactly what ``wirecorpus validate`` reports.
+    ``context`` None: the repository has been validated in full.
     """
 
     corpus_plan: rows.Plan
@@ -132,19 +132,24 @@ class ScreenedChunks:
         work = rows.chunk_work(self.corpus_plan)
         workers = min(available_cpus(), max(len(work), 1))
         screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
+        ahead = AHEAD_PER_WORKER * workers
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.corpus_plan, screen)) as pool:
-            pending: deque[Future] = deque()
-            for split, ids in work:
+            pending: deque[Future] = deque(pool.submit(_prepare_chunk, split, ids) for split, ids in work[:ahead])
+            if self.context is not None and survey(self.corpus_plan.root) is None:
+                self._validate_in_full()
+            for split, ids in work[ahead:]:
                 pending.append(pool.submit(_prepare_chunk, split, ids))
-                if len(pending) > AHEAD_PER_WORKER * workers:
-                    yield self._admit(*pending.popleft().result())
+                yield self._admit(*pending.popleft().result())
             while pending:
                 yield self._admit(*pending.popleft().result())
 
+    def _validate_in_full(self) -> None:
+        _require_valid(self.corpus_plan.root)
+        self.context = None
+
     def _admit(self, parts: tuple | None, problem: Exception | None, hashes: list[str] | None) -> rows.Chunk:
         if self.context is not None and (hashes is None or not self.texts.isdisjoint(hashes) or len(set(hashes)) < len(hashes)):
-            _require_valid(self.corpus_plan.root)
-            self.context = None
+            self._validate_in_full()
         if self.context is not None:
             self.texts.update(hashes)
         if problem is not None:
