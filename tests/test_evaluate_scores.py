@@ -21,11 +21,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SEED_ID
 from wirecorpus import schema
 from wirecorpus.evaluate import (
     ALL,
+    MODES,
+    STRICT,
     Accuracy,
     Counts,
     evaluate,
@@ -199,3 +203,23 @@ GOLD_SPEAKERS = _file([("T1", 0, 6), ("T2", 34, 40)], [("Q1", (13, 16), "T1", No
 def test_evaluate_speaker_accuracy_rules(pred, correct):
     quotes = dict((layer.layer, layer) for layer in score_files([(GOLD_SPEAKERS, pred)]))["quotes"]
     assert quotes.accuracies["speaker"] == Accuracy(correct, 2)
+
+
+_SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)).map(lambda s: (s[0], s[0] + s[1])), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(gold=_SPANS, pred=_SPANS, mode=st.sampled_from(MODES))
+def test_evaluate_scores_match_equals_the_all_pairs_definition(gold, pred, mode):
+    """The indexed search pairs spans exactly as trying every gold-pred pair would."""
+    candidates = sorted(
+        (-overlap(g, p), i, j)
+        for i, g in enumerate(gold)
+        for j, p in enumerate(pred)
+        if (g == p if mode == STRICT else overlap(g, p) > 0)
+    )
+    expected: dict[int, int] = {}
+    for _, i, j in candidates:
+        if i not in expected and j not in expected.values():
+            expected[i] = j
+    assert match(gold, pred, mode=mode) == expected

@@ -51,7 +51,9 @@ overlap row the overlap ones. Arguments of unpaired events count as wrong.
 
 from __future__ import annotations
 
+import bisect
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -96,13 +98,11 @@ def match(
     """
     if mode not in MODES:
         raise ValueError(f"unknown matching mode {mode!r}; expected one of {MODES}")
-    candidates = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            shared = overlap(g, p)
-            fits = g == p if mode == STRICT else shared > 0
-            if fits and (compatible is None or compatible(i, j)):
-                candidates.append((-shared, i, j))
+    candidates = [
+        (-overlap(gold[i], pred[j]), i, j)
+        for i, j in _touching(gold, pred, strict=mode == STRICT)
+        if compatible is None or compatible(i, j)
+    ]
     candidates.sort()
     pairs: dict[int, int] = {}
     taken: set[int] = set()
@@ -111,6 +111,31 @@ def match(
             pairs[i] = j
             taken.add(j)
     return pairs
+
+
+def _touching(gold: Sequence[Bounds], pred: Sequence[Bounds], *, strict: bool) -> Iterator[tuple[int, int]]:
+    """The (gold, pred) index pairs with equal bounds (strict) or a shared character.
+
+    Predictions are sorted by start, so each gold span looks only at those that
+    start before it ends and not so early that even the longest would end before it.
+    """
+    if strict:
+        by_bounds: dict[Bounds, list[int]] = {}
+        for j, p in enumerate(pred):
+            by_bounds.setdefault(tuple(p), []).append(j)
+        for i, g in enumerate(gold):
+            for j in by_bounds.get(tuple(g), ()):
+                yield i, j
+        return
+    order = sorted(range(len(pred)), key=lambda j: pred[j][0])
+    starts = [pred[j][0] for j in order]
+    longest = max((p[1] - p[0] for p in pred), default=0)
+    for i, (start, end) in enumerate(gold):
+        for k in range(bisect.bisect_left(starts, end) - 1, -1, -1):
+            if starts[k] + longest <= start:
+                break
+            if overlap((start, end), pred[order[k]]) > 0:
+                yield i, order[k]
 
 
 # --------------------------------------------------------------------------
@@ -365,8 +390,8 @@ def parse_set_name(name: str) -> tuple[str, str]:
     return kind, set_name
 
 
-def set_files(root: Path, name: str) -> dict[str, Path]:
-    """The files of an annotation set, by article id (listed, not read)."""
+def set_files(root: Path, name: str) -> dict[str, str]:
+    """The paths of an annotation set's files, by article id (listed, not read)."""
     kind, set_name = parse_set_name(name)
     if set_name not in corpus.annotation_sets(root, kind):
         known = [f"{k}/{n}" for k in corpus.ANNOTATOR_KINDS for n in corpus.annotation_sets(root, k)]
@@ -374,7 +399,9 @@ def set_files(root: Path, name: str) -> dict[str, Path]:
             f"annotation set {name!r} does not exist (no folder annotations/{kind}/{set_name}/); "
             f"known sets: {', '.join(known) or 'none'}"
         )
-    return {path.stem: path for path in sorted((root / corpus.ANNOTATIONS_DIR / kind / set_name).glob("*.json"))}
+    folder = root / corpus.ANNOTATIONS_DIR / kind / set_name
+    # os.scandir, not Path.glob: a model set may hold a file for every article of the corpus.
+    return {entry.name[:-5]: entry.path for entry in os.scandir(folder) if entry.name.endswith(".json")}
 
 
 def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
@@ -396,7 +423,7 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
     def same_text_pairs() -> Iterator[tuple[schema.AnnotationFile, schema.AnnotationFile]]:
         for article in shared:
             gold_file, pred_file = (
-                corpus.read_record(root, paths[article], schema.AnnotationFile, error=EvaluationError)
+                corpus.read_record(root, Path(paths[article]), schema.AnnotationFile, error=EvaluationError)
                 for paths in (gold_paths, pred_paths)
             )
             if gold_file.text_sha256 != pred_file.text_sha256:
