@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -36,3 +37,19 @@ def test_annotate_model_seed_output_validates(repo_copy: Path) -> None:
     assert annotation.quotes, "the seed's quotes were not found"
     committed = REPO / corpus.relative(repo_copy, path)
     assert _comparable(path) == _comparable(committed), f"{committed.relative_to(REPO)} is stale: run `wirecorpus annotate`"
+
+
+@pytest.mark.model
+def test_annotate_model_keeps_to_the_inventory_of_the_repository_it_writes(repo_copy: Path) -> None:
+    """Labels come from the annotated repository's schema.json, not from the current folder's."""
+    committed = corpus.read_annotation(corpus.annotation_files(REPO, "model")[0])
+    assert "EVENT" in {e.label for e in committed.entities}
+    schema_path = repo_copy / schema.SCHEMA_PATH
+    inventory = json.loads(schema_path.read_text(encoding="utf-8"))
+    inventory["entity_labels"] = [e for e in inventory["entity_labels"] if e["label"] != "EVENT"]
+    schema_path.write_text(json.dumps(inventory), encoding="utf-8")
+    shutil.rmtree(repo_copy / "annotations" / "model")
+    annotate([SEED_ID], root=repo_copy)
+    (path,) = corpus.annotation_files(repo_copy, "model")
+    labels = {e.label for e in corpus.read_annotation(path).entities}
+    assert "EVENT" not in labels and {"PERSON", "GPE"} <= labels

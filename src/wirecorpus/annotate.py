@@ -79,7 +79,7 @@ def annotate(
     if n_process < 1 or batch_size < 1:
         raise AnnotateError(f"--n-process and --batch-size must be at least 1, got {n_process} and {batch_size}")
     root = Path(root).resolve()
-    schema_version = schema.Inventory.load(root).schema_version
+    inventory = schema.Inventory.load(root)
     articles = select_articles(root, article_ids)
     nlp = load_pipeline(model or DEFAULT_MODEL, root=root)
     annotator = pipeline_annotator(nlp, root=root)
@@ -87,11 +87,11 @@ def annotate(
     jobs = []
     for article in articles:
         path = corpus.annotation_path(root, kind=MODEL_KIND, name=annotator.name, article_id=article.id)
-        if is_up_to_date(path, article=article, annotator=annotator, schema_version=schema_version):
+        if is_up_to_date(path, article=article, annotator=annotator, schema_version=inventory.schema_version):
             report.unchanged.append(article.id)
         else:
             jobs.append(_Job(article, path, existed=path.exists()))
-    for job, annotation in _run(nlp, jobs, annotator, schema_version, n_process=n_process, batch_size=batch_size, progress=progress):
+    for job, annotation in _run(nlp, jobs, annotator, inventory, n_process=n_process, batch_size=batch_size, progress=progress):
         corpus.write_text_atomic(job.path, schema.dumps(annotation))
         (report.updated if job.existed else report.written).append(job.article.id)
     return report
@@ -195,7 +195,7 @@ def read_header(path: Path) -> dict | None:
         return None
 
 
-def _run(nlp: Language, jobs: list[_Job], annotator: schema.Annotator, schema_version: str, *, n_process: int, batch_size: int, progress: bool):
+def _run(nlp: Language, jobs: list[_Job], annotator: schema.Annotator, inventory: schema.Inventory, *, n_process: int, batch_size: int, progress: bool):
     """Stream the jobs' texts through the pipeline; yield each job with its annotation."""
     from tqdm import tqdm
 
@@ -206,12 +206,13 @@ def _run(nlp: Language, jobs: list[_Job], annotator: schema.Annotator, schema_ve
     with tqdm(total=len(jobs), disable=not (progress and jobs), unit="article", desc=annotator.name) as bar:
         for doc, article_id in docs:
             job = by_id[article_id]
-            entities, quotes, events = layers_from_doc(doc)
+            # The inventory of the repository being annotated, not of the current folder's.
+            entities, quotes, events = layers_from_doc(doc, inventory=inventory)
             yield job, schema.AnnotationFile(
                 article=article_id,
                 text_sha256=job.article.text_sha256,
                 annotator=annotator,
-                schema_version=schema_version,
+                schema_version=inventory.schema_version,
                 entities=entities,
                 quotes=quotes,
                 events=events,
