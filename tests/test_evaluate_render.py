@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEED_ID
+from conftest import SEED_ID, assert_golden
 from wirecorpus.evaluate import evaluate, render
 
-GOLDEN = REPO / "tests" / "golden"
 # An article only the gold set covers, and one whose two files disagree on the text.
 GOLD_ONLY = "tass-20200921-0a1b2c3d"
 STALE = "tass-20200922-4e5f6a7b"
@@ -31,7 +30,7 @@ def result(evaluation_repo: Path):
 
 @pytest.mark.parametrize(("format", "golden"), [("text", "evaluate_report.txt"), ("markdown", "evaluate_report.md")])
 def test_evaluate_render_matches_golden(result, format, golden):
-    assert render(result, format=format) == (GOLDEN / golden).read_text(encoding="utf-8")
+    assert_golden(golden, render(result, format=format))
 
 
 def test_evaluate_render_coverage_and_warning(result):
