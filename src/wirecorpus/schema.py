@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 import types
 import typing
@@ -173,19 +174,11 @@ def _strip_none(hint: Any) -> tuple[Any, bool]:
     return hint, False
 
 
+@functools.cache
 def field_specs(record: type) -> tuple[FieldSpec, ...]:
-    """The fields of a record type, in declaration order."""
-    return _field_specs_cached(record)
-
-
-_SPEC_CACHE: dict[type, tuple[FieldSpec, ...]] = {}
-
-
-def _field_specs_cached(record: type) -> tuple[FieldSpec, ...]:
-    if record not in _SPEC_CACHE:
-        hints = typing.get_type_hints(record)
-        _SPEC_CACHE[record] = tuple(_resolve(f, hints[f.name]) for f in dataclasses.fields(record))
-    return _SPEC_CACHE[record]
+    """The fields of a record type, in declaration order (resolved once per type)."""
+    hints = typing.get_type_hints(record)
+    return tuple(_resolve(f, hints[f.name]) for f in dataclasses.fields(record))
 
 
 def _resolve(fld: dataclasses.Field, hint: Any) -> FieldSpec:
