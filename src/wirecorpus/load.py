@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 from . import corpus, schema
-from ._version import __version__
 from .errors import LoadError, RepositoryError
 from .splits import SPLITS
 
@@ -49,7 +48,9 @@ def default_release() -> Path:
             root = corpus.find_root(start)
         except RepositoryError:
             continue
-        return root / "dist" / f"wirecorpus-{__version__}"
+        from .build import release_path
+
+        return release_path(root)
     raise LoadError(
         f"no wirecorpus repository around {Path.cwd()} or {package_repo}, so no default release; "
         "pass path= (a release folder or a Hub repository id)"
