@@ -45,3 +45,15 @@ class AnnotateError(WirecorpusError):
 
 class ModelNotInstalled(WirecorpusError):
     """No spaCy pipeline of the requested name is installed."""
+
+
+class FormatError(WirecorpusError):
+    """A file is not a readable export of the annotation tool it was given as."""
+
+
+class ImportRefused(WirecorpusError):
+    """An import was refused: something could not be converted, or would overwrite a file."""
+
+
+class ExportError(WirecorpusError):
+    """Annotation sets could not be exported."""

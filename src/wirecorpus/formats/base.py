@@ -1,0 +1,147 @@
+"""The contract every interchange format keeps, and what the formats share.
+
+A format module (``brat``, ``inception``, ``label_studio``, ...) does one or both of:
+
+- ``read(paths) -> list[ToolDocument]``: a tool's export, as the tool sees it. A
+  :class:`ToolDocument` is the text the tool showed and its labelled spans and
+  links (relations, events) under the tool's own labels, with offsets turned into
+  code points of that text. What the reader cannot take in at all (an attribute
+  it has no place for, a note, a result type it does not know) goes into
+  ``ToolDocument.problems``, never nowhere. An export that is not one (bad
+  syntax, a missing text) raises :class:`~wirecorpus.errors.FormatError` naming
+  the file and the line or id.
+- ``write(pairs, *, out, inventory) -> list[Path]``: schema records written out
+  for the tool, one article and its annotation file at a time.
+
+Turning tool labels into the three layers (the MAP.json) is not a format's
+business: :mod:`wirecorpus.formats.mapping` does it for every format alike.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Fragment = tuple[int, int]  # (start, end), code points, end-exclusive
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in a tool's export that was not converted, and why.
+
+    ``where`` is ``path:line`` or ``path#id``; ``item`` shows the thing as the tool
+    has it (``T12 Content 120 150;160 200``).
+    """
+
+    where: str
+    item: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.item}: {self.why}"
+
+
+@dataclass(frozen=True)
+class ToolSpan:
+    """A labelled stretch of the document's text: one fragment, or several (discontinuous)."""
+
+    id: str
+    label: str
+    fragments: tuple[Fragment, ...]
+    where: str
+    attributes: tuple[tuple[str, str], ...] = ()  # (name, value), e.g. brat A lines
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
+@dataclass(frozen=True)
+class ToolLink:
+    """A labelled link between spans: a relation (no trigger) or an event (a trigger span).
+
+    ``arguments`` are (role, span id) pairs, in the tool's order. For a binary
+    relation a reader gives the roles the tool gives (brat's ``Arg1``/``Arg2``,
+    or ``from``/``to`` where the tool has no names).
+    """
+
+    id: str
+    label: str
+    trigger: str | None
+    arguments: tuple[tuple[str, str], ...]
+    where: str
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class ToolDocument:
+    """One annotated document of an export, in the tool's terms.
+
+    ``kind`` is ``hand`` for people's work and ``model`` for a tool's
+    predictions (Label Studio ``predictions``); ``annotator`` is who the tool
+    says made it, when it says so.
+    """
+
+    name: str
+    text: str
+    where: str
+    spans: list[ToolSpan] = field(default_factory=list)
+    links: list[ToolLink] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    kind: str = "hand"
+    annotator: str | None = None
+
+
+class Utf16Offsets:
+    """UTF-16 code unit offsets of a text (Label Studio, doccano, UIMA) turned into code points.
+
+    Characters outside the Basic Multilingual Plane (emoji, many CJK ideographs)
+    are one code point but two UTF-16 units; every offset after one shifts.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # UTF-16 offsets at which each astral character starts.
+        self._astral: list[int] = []
+        units = 0
+        for char in text:
+            if ord(char) > 0xFFFF:
+                self._astral.append(units)
+                units += 2
+            else:
+                units += 1
+        self.units = units
+
+    def code_point(self, unit: int) -> int:
+        """The code point index of a UTF-16 offset; ValueError if it splits a character or lies outside."""
+        if not 0 <= unit <= self.units:
+            raise ValueError(f"offset {unit} lies outside the text ({self.units} UTF-16 units)")
+        before = bisect.bisect_left(self._astral, unit)
+        if before and self._astral[before - 1] == unit - 1:
+            raise ValueError(f"offset {unit} falls inside a character outside the BMP (a surrogate pair)")
+        return unit - before
+
+
+def code_point_fragments(index: Utf16Offsets, fragments: Sequence[tuple[int, int]]) -> tuple[Fragment, ...]:
+    """UTF-16 fragments as code point fragments (raises ValueError like :meth:`Utf16Offsets.code_point`)."""
+    return tuple((index.code_point(start), index.code_point(end)) for start, end in fragments)
+
+
+def files_under(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """The files named, and those with one of ``suffixes`` under the folders named, sorted; hidden ones left out."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.name.endswith(suffixes) and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return found
