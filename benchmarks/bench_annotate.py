@@ -39,7 +39,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from wirecorpus import corpus, meantime, schema
+from wirecorpus import corpus, meantime, schema, storage
 from wirecorpus.annotate import DEFAULT_MODEL, annotate, load_pipeline
 from wirecorpus.components.lexicons import LEXICON_DIR
 
@@ -72,7 +72,7 @@ def make_repository(root: Path, texts: list[str]) -> None:
             lang="en",
             license="CC-BY-4.0",
         )
-        corpus.write_text_atomic(corpus.article_path(root, article), schema.dumps(article))
+        storage.write_text_atomic(corpus.article_path(root, article), schema.dumps(article))
 
 
 def time_pipe(nlp: Language, texts: list[str], *, n_process: int, batch_size: int) -> tuple[float, int]:

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from wirecorpus import build as build_module
-from wirecorpus import corpus, schema
+from wirecorpus import corpus, schema, storage
 from wirecorpus.build import MANIFEST_NAME, build, release_path
 from wirecorpus.ingest import ingest
 from wirecorpus.splits import read_splits
@@ -52,7 +52,7 @@ def write_annotation(root: Path, kind: str, name: str, article_id: str, text: st
         ],
     )
     path = corpus.annotation_path(root, kind=kind, name=name, article_id=article_id)
-    corpus.write_text_atomic(path, schema.dumps(annotation))
+    storage.write_text_atomic(path, schema.dumps(annotation))
 
 
 def file_bytes(folder: Path) -> dict[str, bytes]:

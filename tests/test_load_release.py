@@ -13,7 +13,7 @@ import datasets
 import pytest
 
 import wirecorpus
-from wirecorpus import corpus, schema
+from wirecorpus import corpus, schema, storage
 from wirecorpus.build import build
 from wirecorpus.errors import LoadError
 from wirecorpus.splits import SPLITS
@@ -70,7 +70,7 @@ def add_train_article(root: Path) -> None:
             quotes=[],
             events=[],
         )
-        corpus.write_text_atomic(corpus.annotation_path(root, kind=kind, name=name, article_id=article_id), schema.dumps(annotation))
+        storage.write_text_atomic(corpus.annotation_path(root, kind=kind, name=name, article_id=article_id), schema.dumps(annotation))
 
 
 def spans_of(row: dict) -> list[dict]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wirecorpus import corpus, schema
+from wirecorpus import corpus, schema, storage
 from wirecorpus.cli import main
 from wirecorpus.errors import RepositoryError
 from wirecorpus.splits import assignment
@@ -72,7 +72,7 @@ def test_stats_counts_any_sets(valid_repo: Path, label_lists: list[list[str]]) -
             entities=[schema.Entity(f"T{i}", i, i + 1, article.text[i], label) for i, label in enumerate(set_labels)],
         )
         path = corpus.annotation_path(valid_repo, kind="model", name=f"m{number}", article_id=article.id)
-        corpus.write_text_atomic(path, schema.dumps(annotation))
+        storage.write_text_atomic(path, schema.dumps(annotation))
     assert corpus_stats(root=valid_repo).items == expected_items(valid_repo)
 
 

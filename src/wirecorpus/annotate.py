@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import corpus, schema
+from . import corpus, schema, storage
 from .errors import AnnotateError, ModelNotInstalled
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def annotate(
         else:
             jobs.append(_Job(article, path, existed=path.exists()))
     for job, annotation in _run(nlp, jobs, annotator, inventory, n_process=n_process, batch_size=batch_size, progress=progress):
-        corpus.write_text_atomic(job.path, schema.dumps(annotation))
+        storage.write_text_atomic(job.path, schema.dumps(annotation))
         (report.updated if job.existed else report.written).append(job.article.id)
     return report
 

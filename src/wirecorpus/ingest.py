@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import corpus, schema, splits
+from . import corpus, schema, splits, storage
 from .errors import IngestError
 
 HEADER = re.compile(r"date[ \t]+(?P<date>\S+)(?:[ \t]*\n|[ \t]+|[ \t]*$)")
@@ -190,5 +190,5 @@ def _ingest_one(path: Path, *, root: Path, source, lang, license, known_texts: d
         raise IngestError(f"{name}: {corpus.relative(root, target)} already holds a different text under id {article.id}; refusing to overwrite it")
     if article.text_sha256 in known_texts:
         raise IngestError(f"{name}: the same text is already in the corpus as {known_texts[article.text_sha256]}")
-    corpus.write_text_atomic(target, schema.dumps(article))
+    storage.write_text_atomic(target, schema.dumps(article))
     return article

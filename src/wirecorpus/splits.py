@@ -12,7 +12,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .corpus import CORPUS_DIR, write_text_atomic
+from .corpus import CORPUS_DIR
+from .storage import write_text_atomic
 
 SPLITS_PATH = CORPUS_DIR / "splits.json"
 SPLITS = ("train", "test")
