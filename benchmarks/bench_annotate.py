@@ -39,7 +39,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from wirecorpus import corpus, meantime, schema, storage
+from wirecorpus import layout, meantime, schema, storage
 from wirecorpus.annotate import DEFAULT_MODEL, annotate, load_pipeline
 from wirecorpus.components.lexicons import LEXICON_DIR
 
@@ -56,13 +56,13 @@ def story_texts(count: int) -> list[str]:
 def make_repository(root: Path, texts: list[str]) -> None:
     """A repository with the schema, the lexicons and one article record per text (one day apart, so ids differ)."""
     shutil.copytree(REPO / LEXICON_DIR, root / LEXICON_DIR)
-    shutil.copy(REPO / schema.SCHEMA_PATH, root / schema.SCHEMA_PATH)
+    shutil.copy(REPO / layout.SCHEMA_PATH, root / layout.SCHEMA_PATH)
     first_day = datetime.date(2005, 1, 1)
     for number, text in enumerate(texts):
         date = first_day + datetime.timedelta(days=number)
-        sha = corpus.text_sha256(text)
+        sha = layout.text_sha256(text)
         article = schema.Article(
-            id=corpus.article_id(source="meantime", date=date.isoformat(), sha256=sha),
+            id=layout.article_id(source="meantime", date=date.isoformat(), sha256=sha),
             source="meantime",
             date=date,
             dateline=None,
@@ -72,7 +72,7 @@ def make_repository(root: Path, texts: list[str]) -> None:
             lang="en",
             license="CC-BY-4.0",
         )
-        storage.write_text_atomic(corpus.article_path(root, article), schema.dumps(article))
+        storage.write_text_atomic(layout.article_path(root, article), schema.dumps(article))
 
 
 def time_pipe(nlp: Language, texts: list[str], *, n_process: int, batch_size: int) -> tuple[float, int]:

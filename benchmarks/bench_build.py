@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from wirecorpus import card, corpus, schema, splits
+from wirecorpus import card, layout, schema, splits
 from wirecorpus.build import build
 from wirecorpus.errors import ValidationFailed
 
@@ -132,8 +132,8 @@ def synthetic_article(rng: random.Random, number: int) -> tuple[dict, dict]:
     w.text(".")
     text = "".join(w.parts)
     date = f"20{20 + number % 6}-0{1 + number % 9}-{1 + number % 28:02d}"
-    sha = corpus.text_sha256(text)
-    article = {"id": corpus.article_id(source="tass", date=date, sha256=sha), "source": "tass", "date": date,
+    sha = layout.text_sha256(text)
+    article = {"id": layout.article_id(source="tass", date=date, sha256=sha), "source": "tass", "date": date,
                "dateline": {"place": w.entities[0]["text"], "agency": "TASS"}, "text": text, "text_sha256": sha,
                "origin": f"raw/{number}.txt", "lang": "en", "license": "other"}
     return article, {"entities": w.entities, "quotes": quotes, "events": events}
@@ -149,19 +149,19 @@ ANNOTATORS = {
 def generate(root: Path, n: int, *, hand_every: int) -> None:
     """A valid repository of ``n`` synthetic articles under ``root``."""
     (root / "annotations").mkdir(parents=True)
-    shutil.copy(REPO / schema.SCHEMA_PATH, root / schema.SCHEMA_PATH)
+    shutil.copy(REPO / layout.SCHEMA_PATH, root / layout.SCHEMA_PATH)
     shutil.copy(REPO / card.BODY_PATH, root / card.BODY_PATH)
     rng = random.Random(20261125)
     ids = []
     for number in range(n):
         article, layers = synthetic_article(rng, number)
         record = schema.from_dict(schema.Article, article)
-        corpus.article_path(root, record).parent.mkdir(parents=True, exist_ok=True)
-        corpus.article_path(root, record).write_text(json.dumps(article, ensure_ascii=False, indent=2) + "\n")
+        layout.article_path(root, record).parent.mkdir(parents=True, exist_ok=True)
+        layout.article_path(root, record).write_text(json.dumps(article, ensure_ascii=False, indent=2) + "\n")
         kinds = ("model", "hand") if hand_every and number % hand_every == 0 else ("model",)
         for kind in kinds:
             annotator = ANNOTATORS[kind]
-            path = corpus.annotation_path(root, kind=kind, name=annotator["name"], article_id=article["id"])
+            path = layout.annotation_path(root, kind=kind, name=annotator["name"], article_id=article["id"])
             path.parent.mkdir(parents=True, exist_ok=True)
             body = {"article": article["id"], "text_sha256": article["text_sha256"], "annotator": annotator,
                     "schema_version": "1.0", **layers}

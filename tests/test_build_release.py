@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from wirecorpus import build as build_module
-from wirecorpus import corpus, schema, storage
+from wirecorpus import corpus, layout, schema, storage
 from wirecorpus.build import MANIFEST_NAME, build, release_path
 from wirecorpus.ingest import ingest
 from wirecorpus.splits import read_splits
@@ -43,7 +43,7 @@ def write_annotation(root: Path, kind: str, name: str, article_id: str, text: st
     kazan = text.index("Kazan")
     annotation = schema.AnnotationFile(
         article=article_id,
-        text_sha256=corpus.text_sha256(text),
+        text_sha256=layout.text_sha256(text),
         annotator=schema.Annotator(kind=kind, name=name, **({"version": "1.0"} if kind == "model" else {})),
         schema_version="1.0",
         entities=[
@@ -51,7 +51,7 @@ def write_annotation(root: Path, kind: str, name: str, article_id: str, text: st
             schema.Entity("T2", kazan, kazan + 5, "Kazan", "GPE"),
         ],
     )
-    path = corpus.annotation_path(root, kind=kind, name=name, article_id=article_id)
+    path = layout.annotation_path(root, kind=kind, name=name, article_id=article_id)
     storage.write_text_atomic(path, schema.dumps(annotation))
 
 
@@ -62,7 +62,7 @@ def file_bytes(folder: Path) -> dict[str, bytes]:
 def test_build_release_layout(release_repo: Path) -> None:
     release = build(root=release_repo)
     assert release == release_repo / "dist" / f"wirecorpus-{build_module.__version__}"
-    configs = ["articles", *(kind for kind in ("hand", "model") if corpus.annotation_sets(release_repo, kind))]
+    configs = ["articles", *(kind for kind in ("hand", "model") if layout.annotation_sets(release_repo, kind))]
     shards = [f"data/{config}/test-00000-of-00001.parquet" for config in configs]  # the seed is the one article
     assert sorted(file_bytes(release)) == sorted(["MANIFEST.json", "README.md", *shards])
     assert [p.name for p in release.parent.iterdir()] == [release.name]  # no temporary folder left
@@ -94,7 +94,7 @@ def test_build_shards_by_rows_in_article_order(release_repo: Path, tmp_path: Pat
     release = build(root=release_repo, out=tmp_path / "release")
     recorded = read_splits(release_repo)
     for config in CONFIGS:
-        files = corpus.annotation_files(release_repo, config) if config != "articles" else corpus.article_files(release_repo)
+        files = layout.annotation_files(release_repo, config) if config != "articles" else layout.article_files(release_repo)
         covered = Counter(p.stem for p in files)
         for split, ids in recorded.items():
             expected_rows = sum(covered[i] for i in ids)
@@ -135,5 +135,5 @@ def test_build_rows_equal_schema_rows(release_repo: Path) -> None:
                     assert row == schema.to_row(config, article)
                     continue
                 name = row["annotator"]["name"]
-                path = corpus.annotation_path(release_repo, kind=config, name=name, article_id=article.id)
+                path = layout.annotation_path(release_repo, kind=config, name=name, article_id=article.id)
                 assert row == schema.to_row(config, article, corpus.read_annotation(path))

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from conftest import REPO, SEED_ID
-from wirecorpus import corpus, schema
+from wirecorpus import corpus, layout, schema
 
-GOLD_PATH = corpus.annotation_path(REPO, kind="hand", name="a1", article_id=SEED_ID)
+GOLD_PATH = layout.annotation_path(REPO, kind="hand", name="a1", article_id=SEED_ID)
 PROGRAMME_TITLE = "Moscow. Kremlin. Putin"
 
 # Role kinds whose fillers must carry one of these labels (GUIDELINES.md 4.2).
@@ -51,7 +51,7 @@ def test_gold_seed_file_is_canonical(gold):
 
 
 def test_gold_seed_hash_matches_article(gold, article):
-    assert gold.text_sha256 == article.text_sha256 == corpus.text_sha256(article.text)
+    assert gold.text_sha256 == article.text_sha256 == layout.text_sha256(article.text)
 
 
 def test_gold_seed_spans_match_text(gold, article):

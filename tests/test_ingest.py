@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SEED, SEED_ID
-from wirecorpus import cli, corpus, schema, splits
+from wirecorpus import cli, corpus, layout, schema, splits
 from wirecorpus.errors import IngestError
 from wirecorpus.ingest import ingest, normalize_text, parse_dateline, parse_raw
 
@@ -42,7 +42,7 @@ def test_ingest_seed_record_fields():
     assert record["dateline"] == {"place": "MOSCOW", "agency": "TASS"}
     assert record["text"].startswith("MOSCOW, September 20. /TASS/. The Kremlin")
     assert record["text"].endswith("held on Monday.")
-    assert record["text_sha256"] == corpus.text_sha256(record["text"])
+    assert record["text_sha256"] == layout.text_sha256(record["text"])
     assert record["origin"] == f"seeds/{SEED.name}"
     assert (record["source"], record["lang"]) == ("tass", "en")
     assert SEED_ID in splits.read_splits(REPO)["test"]
@@ -111,24 +111,24 @@ def test_ingest_refused_files_do_not_stop_the_others(empty_repo):
     assert [name for name, _ in report.refused] == [str(bad), str(missing)]
     assert "cannot read" in report.refused[1][1]
     assert not report.ok
-    assert corpus.article_files(empty_repo) == [empty_repo / "corpus" / "xinhua" / "2021" / f"{report.added[0]}.json"]
+    assert layout.article_files(empty_repo) == [empty_repo / "corpus" / "xinhua" / "2021" / f"{report.added[0]}.json"]
 
 
 def test_ingest_again_is_a_no_op(empty_repo):
     raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
     first = ingest([raw], root=empty_repo)
-    record = corpus.article_files(empty_repo)[0]
-    before = (record.read_bytes(), record.stat().st_mtime_ns, (empty_repo / splits.SPLITS_PATH).read_bytes())
+    record = layout.article_files(empty_repo)[0]
+    before = (record.read_bytes(), record.stat().st_mtime_ns, (empty_repo / layout.SPLITS_PATH).read_bytes())
     second = ingest([raw], root=empty_repo)
     assert second.added == [] and second.unchanged == [str(raw)] and second.ok
-    assert (record.read_bytes(), record.stat().st_mtime_ns, (empty_repo / splits.SPLITS_PATH).read_bytes()) == before
+    assert (record.read_bytes(), record.stat().st_mtime_ns, (empty_repo / layout.SPLITS_PATH).read_bytes()) == before
     assert first.added
 
 
 def test_ingest_never_overwrites_a_different_text_under_the_same_id(empty_repo):
     raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
     parsed = parse_raw(raw.read_bytes(), name="a.txt")
-    article_id = corpus.article_id(source="xinhua", date="2021-03-04", sha256=corpus.text_sha256(parsed.text))
+    article_id = layout.article_id(source="xinhua", date="2021-03-04", sha256=layout.text_sha256(parsed.text))
     target = empty_repo / "corpus" / "xinhua" / "2021" / f"{article_id}.json"
     target.parent.mkdir(parents=True)
     target.write_text('{"text": "another text"}\n', encoding="utf-8")
@@ -142,7 +142,7 @@ def test_ingest_refuses_the_same_text_under_another_source(empty_repo):
     assert ingest([raw], root=empty_repo).ok
     report = ingest([raw], root=empty_repo, source="yonhap")
     assert "already in the corpus as xinhua-20210304-" in report.refused[0][1]
-    assert len(corpus.article_files(empty_repo)) == 1
+    assert len(layout.article_files(empty_repo)) == 1
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_ingest_refuses_the_same_text_under_another_source(empty_repo):
 def test_ingest_refuses_an_unknown_or_malformed_source(empty_repo, body, source, problem):
     raw = write_raw(empty_repo, "a.txt", f"date 2021-03-04\n{body}")
     report = ingest([raw], root=empty_repo, source=source)
-    assert problem in report.refused[0][1] and not corpus.article_files(empty_repo)
+    assert problem in report.refused[0][1] and not layout.article_files(empty_repo)
 
 
 def test_ingest_refuses_files_outside_the_repository(empty_repo, tmp_path_factory):
@@ -168,9 +168,9 @@ def test_ingest_refuses_files_outside_the_repository(empty_repo, tmp_path_factor
 def test_ingest_keeps_existing_split_assignments(empty_repo):
     raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
     parsed = parse_raw(raw.read_bytes(), name="a.txt")
-    article_id = corpus.article_id(source="xinhua", date="2021-03-04", sha256=corpus.text_sha256(parsed.text))
+    article_id = layout.article_id(source="xinhua", date="2021-03-04", sha256=layout.text_sha256(parsed.text))
     other = "train" if splits.split_for(article_id) == "test" else "test"
-    (empty_repo / splits.SPLITS_PATH).write_text(json.dumps({"train": [], "test": [], other: [article_id]}), encoding="utf-8")
+    (empty_repo / layout.SPLITS_PATH).write_text(json.dumps({"train": [], "test": [], other: [article_id]}), encoding="utf-8")
     assert ingest([raw], root=empty_repo).added == [article_id]
     assert splits.assignment(empty_repo) == {article_id: other}
 

@@ -13,7 +13,7 @@ import datasets
 import pytest
 
 import wirecorpus
-from wirecorpus import corpus, schema, storage
+from wirecorpus import corpus, layout, schema, storage
 from wirecorpus.build import build
 from wirecorpus.errors import LoadError
 from wirecorpus.splits import SPLITS
@@ -63,14 +63,14 @@ def add_train_article(root: Path) -> None:
     for kind, name in (("hand", "a1"), ("model", "copy-1.0")):
         annotation = schema.AnnotationFile(
             article=article_id,
-            text_sha256=corpus.text_sha256(text),
+            text_sha256=layout.text_sha256(text),
             annotator=schema.Annotator(kind=kind, name=name, version="1.0" if kind == "model" else None),
             schema_version="1.0",
             entities=[schema.Entity("T1", 0, 5, "KAZAN", "GPE"), schema.Entity("T2", minsk, minsk + 5, "Minsk", "GPE")],
             quotes=[],
             events=[],
         )
-        storage.write_text_atomic(corpus.annotation_path(root, kind=kind, name=name, article_id=article_id), schema.dumps(annotation))
+        storage.write_text_atomic(layout.annotation_path(root, kind=kind, name=name, article_id=article_id), schema.dumps(annotation))
 
 
 def spans_of(row: dict) -> list[dict]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wirecorpus import corpus, schema, storage
+from wirecorpus import corpus, layout, schema, storage
 from wirecorpus.cli import main
 from wirecorpus.errors import RepositoryError
 from wirecorpus.splits import assignment
@@ -23,7 +23,7 @@ def expected_items(root: Path) -> Counter:
     """The same counts, by reading every annotation file as records."""
     split_of = assignment(root)
     counts: Counter = Counter()
-    for path in corpus.annotation_files(root):
+    for path in layout.annotation_files(root):
         annotation = corpus.read_annotation(path)
         name = f"{annotation.annotator.kind}/{annotation.annotator.name}"
         for layer in schema.LAYERS:
@@ -39,7 +39,7 @@ def test_stats_counts_layer_keys() -> None:
 def test_stats_counts_repository(repo_root: Path) -> None:
     stats = corpus_stats(root=repo_root)
     assert stats.items == expected_items(repo_root)
-    assert sum(stats.articles[key] for key in stats.articles if key[0] == "source") == len(corpus.article_files(repo_root))
+    assert sum(stats.articles[key] for key in stats.articles if key[0] == "source") == len(layout.article_files(repo_root))
     assert "hand/a1" in stats.sets
 
 
@@ -51,7 +51,7 @@ def test_stats_counts_json(valid_repo: Path) -> None:
     data = json.loads(render_stats(corpus_stats(root=valid_repo), format="json"))
     assert data["Articles"]["articles"] == {"total": 1, "train": 0, "test": 1}
     entities = data["Annotation set hand/a1"]["entities"]
-    assert entities["total"] == entities["test"] == len(corpus.read_annotation(corpus.annotation_files(valid_repo)[0]).entities)
+    assert entities["total"] == entities["test"] == len(corpus.read_annotation(layout.annotation_files(valid_repo)[0]).entities)
 
 
 labels = st.sampled_from(["GPE", "ORG", "PERSON", "DATE"])
@@ -61,7 +61,7 @@ labels = st.sampled_from(["GPE", "ORG", "PERSON", "DATE"])
 @given(label_lists=st.lists(st.lists(labels, max_size=6), min_size=1, max_size=4))
 def test_stats_counts_any_sets(valid_repo: Path, label_lists: list[list[str]]) -> None:
     """Any number of sets with any labels over the article: counted as the records say."""
-    (article_path,) = corpus.article_files(valid_repo)
+    (article_path,) = layout.article_files(valid_repo)
     article = corpus.read_article(article_path)
     for number, set_labels in enumerate(label_lists):
         annotation = schema.AnnotationFile(
@@ -71,7 +71,7 @@ def test_stats_counts_any_sets(valid_repo: Path, label_lists: list[list[str]]) -
             schema_version="1.0",
             entities=[schema.Entity(f"T{i}", i, i + 1, article.text[i], label) for i, label in enumerate(set_labels)],
         )
-        path = corpus.annotation_path(valid_repo, kind="model", name=f"m{number}", article_id=article.id)
+        path = layout.annotation_path(valid_repo, kind="model", name=f"m{number}", article_id=article.id)
         storage.write_text_atomic(path, schema.dumps(annotation))
     assert corpus_stats(root=valid_repo).items == expected_items(valid_repo)
 
@@ -83,7 +83,7 @@ def test_stats_counts_cli(repo_root: Path, capsys, fmt: str) -> None:
 
 
 def test_stats_counts_unreadable_file_is_named(valid_repo: Path) -> None:
-    (path,) = corpus.annotation_files(valid_repo)
+    (path,) = layout.annotation_files(valid_repo)
     path.write_text('{"article": "x", "entities": [1, 2', encoding="utf-8")
     with pytest.raises(RepositoryError) as caught:
         corpus_stats(root=valid_repo)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_validate_fixtures import FIXTURES, broken_repo, read_problem
 
-from wirecorpus import card, schema
+from wirecorpus import card, layout, schema
 from wirecorpus.build import build
 from wirecorpus.errors import ValidationFailed
 from wirecorpus.validate import REGISTRY, validate
@@ -71,7 +71,7 @@ def test_build_refuses_every_fixture_with_errors(valid_repo: Path, tmp_path: Pat
 def gold_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("screen")
     (root / "annotations").mkdir()
-    shutil.copy(REPO / schema.SCHEMA_PATH, root / schema.SCHEMA_PATH)
+    shutil.copy(REPO / layout.SCHEMA_PATH, root / layout.SCHEMA_PATH)
     for path in (ARTICLE, GOLD):
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / path, root / path)

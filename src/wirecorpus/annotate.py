@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import corpus, schema, storage
+from . import corpus, layout, schema, storage
 from .errors import AnnotateError, ModelNotInstalled
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def annotate(
     report = AnnotateReport(annotation_set=f"{MODEL_KIND}/{annotator.name}")
     jobs = []
     for article in articles:
-        path = corpus.annotation_path(root, kind=MODEL_KIND, name=annotator.name, article_id=article.id)
+        path = layout.annotation_path(root, kind=MODEL_KIND, name=annotator.name, article_id=article.id)
         if is_up_to_date(path, article=article, annotator=annotator, schema_version=inventory.schema_version):
             report.unchanged.append(article.id)
         else:
@@ -99,13 +99,13 @@ def annotate(
 
 def select_articles(root: Path, article_ids: Iterable[str] | None) -> list[schema.Article]:
     """The articles to annotate, in corpus order; every requested id must exist."""
-    articles = [corpus.read_record(root, path, schema.Article, error=AnnotateError) for path in corpus.article_files(root)]
+    articles = [corpus.read_record(root, path, schema.Article, error=AnnotateError) for path in layout.article_files(root)]
     if article_ids is None:
         return articles
     wanted = set(article_ids)
     unknown = sorted(wanted - {a.id for a in articles})
     if unknown:
-        raise AnnotateError(f"unknown article id(s), not in {corpus.CORPUS_DIR}/: {', '.join(unknown)}")
+        raise AnnotateError(f"unknown article id(s), not in {layout.CORPUS_DIR}/: {', '.join(unknown)}")
     return [a for a in articles if a.id in wanted]
 
 
@@ -140,7 +140,7 @@ def pipeline_annotator(nlp: Language, *, root: Path) -> schema.Annotator:
 
     meta = nlp.meta
     name = f"{meta['lang']}_{meta['name']}-{meta['version']}"
-    if not corpus.SET_NAME_PATTERN.match(name):
+    if not layout.SET_NAME_PATTERN.match(name):
         raise AnnotateError(f"the pipeline's name and version make {name!r}, not a usable annotation set name")
     return schema.Annotator(
         kind=MODEL_KIND,

@@ -37,7 +37,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import card, corpus, rows, schema
+from . import card, layout, rows, schema
 from ._version import __version__
 from .errors import BuildError, RepositoryError, ValidationFailed
 from .splits import SPLITS
@@ -64,8 +64,8 @@ CARD_NAME = "README.md"
 
 
 def release_path(root: Path, out: Path | None = None) -> Path:
-    """Where a build goes: ``out``, else ``dist/wirecorpus-<version>`` in the repository."""
-    return Path(out) if out is not None else Path(root) / "dist" / f"wirecorpus-{__version__}"
+    """Where this version's build goes: ``out``, else its folder under ``dist/`` (:func:`layout.release_path`)."""
+    return layout.release_path(root, __version__, out)
 
 
 def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Path:
@@ -175,7 +175,7 @@ def _prepare_chunk(split: str, ids: list[str]) -> tuple[tuple | None, Exception 
     try:
         files = rows.read_files(corpus_plan, ids)
     except OSError as problem:
-        where = corpus.relative(corpus_plan.root, Path(problem.filename)) if problem.filename else f"articles {ids[0]} to {ids[-1]}"
+        where = layout.relative(corpus_plan.root, Path(problem.filename)) if problem.filename else f"articles {ids[0]} to {ids[-1]}"
         return None, RepositoryError(f"{where}: cannot be read ({problem.strerror or problem}); run `wirecorpus validate`"), None
     try:
         parsed = rows.parse_chunk(corpus_plan.root, files)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .corpus import find_root
+from .layout import find_root
 from .errors import WirecorpusError
 
 

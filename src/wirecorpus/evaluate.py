@@ -53,14 +53,13 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import corpus, schema
+from . import corpus, layout, schema
 from .errors import EvaluationError
 
 STRICT = "strict"
@@ -379,29 +378,16 @@ def _score_events(
 # Loading the two sets and putting the result together.
 
 
-def parse_set_name(name: str) -> tuple[str, str]:
-    """``"hand/a1"`` -> ``("hand", "a1")``; anything else is refused."""
-    kind, _, set_name = name.partition("/")
-    if kind not in corpus.ANNOTATOR_KINDS or not corpus.SET_NAME_PATTERN.match(set_name):
-        raise EvaluationError(
-            f"{name!r} is not an annotation set name; expected <kind>/<name> with kind one of "
-            f"{', '.join(corpus.ANNOTATOR_KINDS)}, e.g. hand/a1"
-        )
-    return kind, set_name
-
-
 def set_files(root: Path, name: str) -> dict[str, str]:
     """The paths of an annotation set's files, by article id (listed, not read)."""
-    kind, set_name = parse_set_name(name)
-    if set_name not in corpus.annotation_sets(root, kind):
-        known = [f"{k}/{n}" for k in corpus.ANNOTATOR_KINDS for n in corpus.annotation_sets(root, k)]
+    kind, set_name = layout.parse_set_name(name, error=EvaluationError)
+    if set_name not in layout.annotation_sets(root, kind):
+        known = [f"{k}/{n}" for k in layout.ANNOTATOR_KINDS for n in layout.annotation_sets(root, k)]
         raise EvaluationError(
             f"annotation set {name!r} does not exist (no folder annotations/{kind}/{set_name}/); "
             f"known sets: {', '.join(known) or 'none'}"
         )
-    folder = root / corpus.ANNOTATIONS_DIR / kind / set_name
-    # os.scandir, not Path.glob: a model set may hold a file for every article of the corpus.
-    return {entry.name[:-5]: entry.path for entry in os.scandir(folder) if entry.name.endswith(".json")}
+    return layout.set_files(root, kind=kind, name=set_name)
 
 
 def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:

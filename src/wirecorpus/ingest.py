@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import corpus, schema, splits, storage
+from . import corpus, layout, schema, splits, storage
 from .errors import IngestError
 
 HEADER = re.compile(r"date[ \t]+(?P<date>\S+)(?:[ \t]*\n|[ \t]+|[ \t]*$)")
@@ -107,11 +107,11 @@ def make_article(raw: RawArticle, *, source: str | None, origin: str, lang: str,
     source = source or source_name(dateline.agency)
     if not source:
         raise IngestError(f"{name}: cannot tell the source from the dateline; pass --source NAME")
-    if not corpus.SOURCE_PATTERN.match(source):
+    if not layout.SOURCE_PATTERN.match(source):
         raise IngestError(f"{name}: source {source!r} must be lower-case letters and digits joined by '-'")
-    sha = corpus.text_sha256(raw.text)
+    sha = layout.text_sha256(raw.text)
     return schema.Article(
-        id=corpus.article_id(source=source, date=raw.date.isoformat(), sha256=sha),
+        id=layout.article_id(source=source, date=raw.date.isoformat(), sha256=sha),
         source=source,
         date=raw.date,
         dateline=dateline,
@@ -163,7 +163,7 @@ def _known_texts(root: Path) -> dict[str, str]:
     it, and ``wirecorpus validate`` reports it.
     """
     known = {}
-    for path in corpus.article_files(root):
+    for path in layout.article_files(root):
         try:
             record = corpus.read_json(path)
             known[record["text_sha256"]] = record["id"]
@@ -178,16 +178,16 @@ def _ingest_one(path: Path, *, root: Path, source, lang, license, known_texts: d
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{name}: cannot read: {exc.strerror}") from None
-    origin = corpus.relative(root, path)
+    origin = layout.relative(root, path)
     if Path(origin).is_absolute():
         raise IngestError(f"{name}: lies outside the repository {root}; copy the raw file into it (e.g. seeds/) so its origin is recorded")
     article = make_article(parse_raw(data, name=name), source=source, origin=origin, lang=lang, license=license, name=name)
-    target = corpus.article_path(root, article)
+    target = layout.article_path(root, article)
     if target.exists():
         existing = corpus.read_json(target)
         if existing.get("text") == article.text:
             return None
-        raise IngestError(f"{name}: {corpus.relative(root, target)} already holds a different text under id {article.id}; refusing to overwrite it")
+        raise IngestError(f"{name}: {layout.relative(root, target)} already holds a different text under id {article.id}; refusing to overwrite it")
     if article.text_sha256 in known_texts:
         raise IngestError(f"{name}: the same text is already in the corpus as {known_texts[article.text_sha256]}")
     storage.write_text_atomic(target, schema.dumps(article))

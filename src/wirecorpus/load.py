@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import corpus, schema
+from . import layout, schema
 from .errors import LoadError, RepositoryError
 from .splits import SPLITS
 
@@ -45,7 +45,7 @@ def default_release() -> Path:
     package_repo = Path(__file__).resolve().parents[2]
     for start in (Path.cwd(), package_repo):
         try:
-            root = corpus.find_root(start)
+            root = layout.find_root(start)
         except RepositoryError:
             continue
         from .build import release_path

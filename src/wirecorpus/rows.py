@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from . import corpus, schema, splits
+from . import layout, schema, splits
 from .errors import RepositoryError
 
 ARTICLE_CONFIG = "articles"
@@ -52,7 +52,7 @@ class Plan:
     def annotation_paths(self, kind: str, article_ids: list[str]) -> tuple[list[int], list[str]]:
         """For each annotation row of ``kind`` over ``article_ids``: the article's index and the file."""
         indices, paths = [], []
-        folders = {name: f"{self.root / corpus.ANNOTATIONS_DIR / kind / name}{os.sep}" for name in self.sets[kind]}
+        folders = {name: f"{layout.set_folder(self.root, kind=kind, name=name)}{os.sep}" for name in self.sets[kind]}
         for index, article in enumerate(article_ids):
             for name, covered in self.sets[kind].items():
                 if article in covered:
@@ -64,31 +64,30 @@ class Plan:
 def plan(root: Path) -> Plan:
     """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
     root = Path(root)
-    pattern = os.path.join(glob.escape(str(root / corpus.CORPUS_DIR)), "*", "*", "*.json")
-    article_paths = {os.path.basename(path)[: -len(".json")]: path for path in sorted(glob.glob(pattern))}
+    article_paths = {os.path.basename(path)[: -len(".json")]: path for path in sorted(glob.glob(layout.article_glob(root)))}
     recorded = splits.read_splits(root)
     listed = {article for ids in recorded.values() for article in ids}
     missing = sorted(listed - set(article_paths))
     if missing:
         raise RepositoryError(
-            f"{splits.SPLITS_PATH}: lists {len(missing)} article(s) with no file under corpus/, "
+            f"{layout.SPLITS_PATH}: lists {len(missing)} article(s) with no file under corpus/, "
             f"e.g. {missing[0]}; run `wirecorpus validate`"
         )
     unassigned = sorted(set(article_paths) - listed)
     if unassigned:
         raise RepositoryError(
-            f"{splits.SPLITS_PATH}: {len(unassigned)} article(s) are in no split, e.g. {unassigned[0]}; "
+            f"{layout.SPLITS_PATH}: {len(unassigned)} article(s) are in no split, e.g. {unassigned[0]}; "
             "run `wirecorpus validate`"
         )
     sets = {
-        kind: {name: _covered(root, kind, name) for name in corpus.annotation_sets(root, kind)}
+        kind: {name: _covered(root, kind, name) for name in layout.annotation_sets(root, kind)}
         for kind in ANNOTATION_CONFIGS
     }
     return Plan(root, {name: sorted(ids) for name, ids in recorded.items()}, article_paths, sets)
 
 
 def _covered(root: Path, kind: str, name: str) -> frozenset[str]:
-    folder = root / corpus.ANNOTATIONS_DIR / kind / name
+    folder = layout.set_folder(root, kind=kind, name=name)
     return frozenset(entry.name[:-5] for entry in os.scandir(folder) if entry.name.endswith(".json"))
 
 
@@ -247,7 +246,7 @@ def _unreadable(root: Path, paths: list[str], contents: list[bytes], record: typ
             problem = "not exactly one JSON object"
         except pa.ArrowInvalid as exc:
             problem = str(exc)
-        return RepositoryError(f"{corpus.relative(root, path)}: cannot be read ({problem}); run `wirecorpus validate`")
+        return RepositoryError(f"{layout.relative(root, path)}: cannot be read ({problem}); run `wirecorpus validate`")
     return RepositoryError(f"{len(paths)} files could not be read together; run `wirecorpus validate`")
 
 

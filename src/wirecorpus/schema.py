@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, Union
 
 from .errors import SchemaError
+from .layout import SCHEMA_PATH, check_annotator_kinds
 
-SCHEMA_PATH = Path("annotations") / "schema.json"
 
 # Field metadata keys: which inventory a string value must come from, and
 # whether a field may be left out of a JSON file (it then takes its default).
@@ -390,6 +390,7 @@ class Inventory:
         entity = {e["label"]: e["description"] for e in data["entity_labels"]}
         quote = {q["kind"]: q["description"] for q in data["quote_kinds"]}
         annot = {a["kind"]: a["description"] for a in data["annotator_kinds"]}
+        check_annotator_kinds(annot)
         events = {e["type"]: e for e in data["event_types"]}
         return cls(
             schema_version=str(data["schema_version"]),

@@ -12,10 +12,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .corpus import CORPUS_DIR
+from .layout import SPLITS_PATH
 from .storage import write_text_atomic
 
-SPLITS_PATH = CORPUS_DIR / "splits.json"
 SPLITS = ("train", "test")
 TEST_PERCENT = 20
 

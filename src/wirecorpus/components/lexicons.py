@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import corpus
+from .. import layout
 from ..errors import RepositoryError, SchemaError
 from ..schema import Inventory
 
@@ -34,10 +34,10 @@ def repository_root(root: str | Path | None) -> Path:
         return Path(root)
     for start in (Path.cwd(), Path(__file__).parent):
         try:
-            return corpus.find_root(start)
+            return layout.find_root(start)
         except RepositoryError:
             continue
-    return corpus.find_root(Path.cwd())
+    return layout.find_root(Path.cwd())
 
 
 def _read(root: Path, relative: Path) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..corpus import find_root
+from ..layout import find_root
 from .registry import update_document
 
 if __name__ == "__main__":

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
-from .. import corpus, schema
+from .. import layout, schema
 from ..jsonpos import JsonPath
 from .registry import Collector, check
-
-_ANNOTATIONS = corpus.ANNOTATIONS_DIR.as_posix()
 
 # Ids are unique across a file; each layer's ids start with its letter.
 ID_PREFIXES = {"entities": "T", "quotes": "Q", "events": "E"}
@@ -74,9 +72,9 @@ def check_identity(data: dict[str, Any], path: str, found: Collector) -> None:
     """
     annotator = data["annotator"]
     kind, name = annotator["kind"], annotator["name"]
-    expected = f"{_ANNOTATIONS}/{kind}/{name}/{data['article']}.json"
-    if path != expected or not corpus.SET_NAME_PATTERN.match(name):
-        rule = "" if corpus.SET_NAME_PATTERN.match(name) else f"; annotator names are letters, digits, '.', '_' and '-', not {name!r}"
+    expected = layout.annotation_relpath(kind=kind, name=name, article_id=data["article"])
+    if path != expected or not layout.SET_NAME_PATTERN.match(name):
+        rule = "" if layout.SET_NAME_PATTERN.match(name) else f"; annotator names are letters, digits, '.', '_' and '-', not {name!r}"
         found.add("annotation-path-mismatch", f"the file is at {path}, expected {expected} (from its annotator and article){rule}", at=("article",))
     if kind == "model" and not annotator.get("version"):
         found.add("model-version-missing", "a model annotator has no version; expected the pipeline's version", ("annotator",))
@@ -165,10 +163,7 @@ def check_article_link(data: dict[str, Any], article: ArticleText | None, found:
 
 
 def _article_place(article_id: str) -> str:
-    match = corpus.ID_PATTERN.match(article_id)
-    if not match:
-        return "an id like <source>-<YYYYMMDD>-<hash8>"
-    return f"{corpus.CORPUS_DIR.as_posix()}/{match['source']}/{match['date'][:4]}/{article_id}.json"
+    return layout.article_relpath_of_id(article_id) or "an id like <source>-<YYYYMMDD>-<hash8>"
 
 
 @check(3)

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import corpus
+from .. import layout
 from ..ingest import normalize_text
 from .registry import Collector, check
-
-
-def expected_article_path(source: str, date: str, article_id: str) -> str:
-    """Where a record belongs, relative to the repository."""
-    return f"{corpus.CORPUS_DIR.as_posix()}/{source}/{date[:4]}/{article_id}.json"
 
 
 @check(3)
@@ -27,11 +22,11 @@ def check_article(data: dict[str, Any], path: str, text_sha256: str, found: Coll
     text, recorded_sha = data["text"], data["text_sha256"]
     if recorded_sha != text_sha256:
         found.add("text-hash-mismatch", f"text_sha256 is {recorded_sha!r}, but the text hashes to {text_sha256!r}", at=("text_sha256",))
-    expected_id = corpus.article_id(source=data["source"], date=data["date"], sha256=recorded_sha)
-    if data["id"] != expected_id or not corpus.ID_PATTERN.match(expected_id):
+    expected_id = layout.article_id(source=data["source"], date=data["date"], sha256=recorded_sha)
+    if data["id"] != expected_id or not layout.ID_PATTERN.match(expected_id):
         rule = "<source>-<YYYYMMDD>-<first 8 hex digits of text_sha256>, the source in lower-case letters and digits joined by '-'"
         found.add("article-id-rule", f"id is {data['id']!r}, expected {expected_id!r} ({rule})", at=("id",))
-    expected_path = expected_article_path(data["source"], data["date"], data["id"])
+    expected_path = layout.article_relpath(source=data["source"], date=data["date"], article_id=data["id"])
     if path != expected_path:
         found.add("article-path-mismatch", f"the record is stored at {path}, expected {expected_path} (from its source, date and id)", at=("id",))
     problems = _text_rule_problems(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import splits
+from .. import layout, splits
 from .registry import Collector, check
 
 
@@ -63,7 +63,7 @@ def check_split_member(article_id: str, assignment: dict[str, str], found: Colle
         split-missing (error): an article is in no split of corpus/splits.json (ingest records a new article's split).
     """
     if article_id not in assignment:
-        found.add("split-missing", f"{article_id!r} is in no split of {splits.SPLITS_PATH.as_posix()}; expected it in exactly one of {', '.join(splits.SPLITS)}", at=("id",))
+        found.add("split-missing", f"{article_id!r} is in no split of {layout.SPLITS_PATH.as_posix()}; expected it in exactly one of {', '.join(splits.SPLITS)}", at=("id",))
 
 
 @check(4)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .. import corpus, schema, splits
+from .. import layout, schema, splits
 from ..rows import parse_records, read_bytes
 from .annotations import (
     ArticleText,
@@ -34,7 +34,7 @@ from .annotations import (
     check_schema_version,
     check_spans,
 )
-from .articles import check_article, expected_article_path
+from .articles import check_article
 from .corpus_checks import check_split_member, check_splits_members, check_splits_shape, check_unique_text, report_misplaced
 from .files import read_json_file
 from .registry import Collector, Finding
@@ -145,11 +145,11 @@ def _check_splits_file(root: Path, report: ValidationReport, article_ids: set[st
 
     ``article_ids``: the ids of the articles on disk, when already known.
     """
-    path = root / splits.SPLITS_PATH
+    path = root / layout.SPLITS_PATH
     if not path.exists():
         return {}
     report.files += 1
-    found = Collector(splits.SPLITS_PATH.as_posix())
+    found = Collector(layout.SPLITS_PATH.as_posix())
     text, data = read_json_file(path, found)
     assignment = None
     if data is not None and check_splits_shape(data, found) is not None:
@@ -267,7 +267,7 @@ def _article_levels(data: Any, path: str, context: Context, found: Collector, te
     if found.errors():
         texts[path] = ArticleText(path, None, None)
         return
-    text_hash = corpus.text_sha256(data["text"])
+    text_hash = layout.text_sha256(data["text"])
     texts[path] = ArticleText(path, data["text"], text_hash)
     check_article(data, path, text_hash, found)
     if found.errors():
@@ -295,11 +295,9 @@ def _annotation_levels(data: Any, path: str, context: Context, found: Collector,
 
 def _article_for(article_id: str, context: Context, texts: dict[str, ArticleText]) -> ArticleText | None:
     """The article an annotation names: from its unit, or read (quietly) from where its id puts it."""
-    match = corpus.ID_PATTERN.match(article_id)
-    if not match:
+    path = layout.article_relpath_of_id(article_id)
+    if path is None:
         return None
-    date = match["date"]
-    path = expected_article_path(match["source"], f"{date[:4]}-{date[4:6]}-{date[6:]}", article_id)
     if path in texts:
         return texts[path]
     if not (context.root / path).is_file():
@@ -310,4 +308,4 @@ def _article_for(article_id: str, context: Context, texts: dict[str, ArticleText
         check_record(context.article_shape, data, (), quiet)
     if data is None or quiet.errors():
         return ArticleText(path, None, None)
-    return ArticleText(path, data["text"], corpus.text_sha256(data["text"]))
+    return ArticleText(path, data["text"], layout.text_sha256(data["text"]))

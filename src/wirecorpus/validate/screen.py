@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import corpus, schema
+from .. import layout, schema
 from .annotations import ID_PREFIXES, LAYER_SPANS, check_identity
 from .articles import check_article
 from .corpus_checks import check_split_member
@@ -71,7 +71,7 @@ def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], in
     if not _files_pass(table, contents, schema.Article, inventory):
         return None
     columns = {name: table.column(name).to_pylist() for name in ("id", "source", "date", "text", "text_sha256")}
-    hashes = [corpus.text_sha256(text) for text in columns["text"]]
+    hashes = [layout.text_sha256(text) for text in columns["text"]]
     for row, path in enumerate(paths):
         data = {name: values[row] for name, values in columns.items()}
         found = Collector(path)

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import corpus, splits
+from .. import layout, splits
 
 ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
 # Names taken from the layout once: they are compared for every file of the corpus.
-_CORPUS, _ANNOTATIONS = corpus.CORPUS_DIR.name, corpus.ANNOTATIONS_DIR.name
-_SPLITS_PARTS = splits.SPLITS_PATH.parts
+_CORPUS, _ANNOTATIONS = layout.CORPUS_DIR.name, layout.ANNOTATIONS_DIR.name
+_SPLITS_PARTS = layout.SPLITS_PATH.parts
 
 
 @dataclass
@@ -47,7 +47,7 @@ def layout_kind(parts: tuple[str, ...]) -> str | None:
         if parts == _SPLITS_PARTS:
             return "splits"
         return ARTICLE if len(parts) == 4 else "misplaced"
-    if parts[0] == _ANNOTATIONS and len(parts) > 1 and parts[1] in corpus.ANNOTATOR_KINDS:
+    if parts[0] == _ANNOTATIONS and len(parts) > 1 and parts[1] in layout.ANNOTATOR_KINDS:
         return ANNOTATION if len(parts) == 4 else "misplaced"
     return None
 
@@ -56,7 +56,7 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
     """The targets of ``paths`` (files or folders), or of the whole repository when None."""
     root = root.resolve()
     if paths is None:
-        paths = [root / corpus.CORPUS_DIR, root / corpus.ANNOTATIONS_DIR]
+        paths = [root / layout.CORPUS_DIR, root / layout.ANNOTATIONS_DIR]
     groups: dict[str, list[tuple[str, str]]] = {}
     targets = Targets()
     seen: set[str] = set()
@@ -87,8 +87,7 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
 
 def article_ids_on_disk(root: Path) -> set[str]:
     """The ids of every article record in the layout, from the file names alone."""
-    pattern = os.path.join(glob.escape(str(root)), corpus.CORPUS_DIR.name, "*", "*", "*.json")
-    return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(pattern)}
+    return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(layout.article_glob(root))}
 
 
 def _folders(path: Path) -> Iterator[tuple[str, list[str]]]:

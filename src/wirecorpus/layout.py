@@ -1,0 +1,181 @@
+"""Where everything lives in a wirecorpus repository, and the identity rules of what lives there.
+
+    annotations/schema.json                          inventories (the schema's data)
+    corpus/<source>/<YYYY>/<id>.json                 article records
+    corpus/splits.json                               article id -> train|test
+    raw/<source>/<sha256 of the bytes, 16 hex>.<ext> raw files ingested from outside the repository
+    annotations/<kind>/<set>/<article-id>.json       annotation sets; kind is hand or model
+    releases/<version>.json                          what each release held
+    dist/wirecorpus-<version>/                       a built release
+
+This module is the one place that knows these paths. It builds and lists them
+and says who may be where (the annotator kinds, checked against the schema's
+inventory); reading and writing the files is for the modules that use them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import RepositoryError, SchemaError
+
+CORPUS_DIR = Path("corpus")
+ANNOTATIONS_DIR = Path("annotations")
+RAW_DIR = Path("raw")
+RELEASES_DIR = Path("releases")
+DIST_DIR = Path("dist")
+SCHEMA_PATH = ANNOTATIONS_DIR / "schema.json"
+SPLITS_PATH = CORPUS_DIR / "splits.json"
+ANNOTATOR_KINDS = ("hand", "model")
+RELEASE_PREFIX = "wirecorpus-"
+
+# <source>-<YYYYMMDD>-<first 8 hex digits of the text's SHA-256>
+ID_PATTERN = re.compile(r"^(?P<source>[a-z0-9]+(?:-[a-z0-9]+)*)-(?P<date>\d{8})-(?P<hash>[0-9a-f]{8})$")
+SOURCE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SET_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+RAW_NAME_HEX = 16
+_RAW_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 of an article text, as UTF-8, in hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_id(*, source: str, date: str, sha256: str) -> str:
+    """The id rule: ``tass-20200920-0b007ee1`` from source, ISO date and text hash."""
+    return f"{source}-{date.replace('-', '')}-{sha256[:8]}"
+
+
+def find_root(start: Path | str | None = None) -> Path:
+    """The nearest folder at or above ``start`` that holds ``annotations/schema.json``."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SCHEMA_PATH).is_file():
+            return folder
+    raise RepositoryError(
+        f"{here}: not inside a wirecorpus repository (no {SCHEMA_PATH} here or above); "
+        "run the command from the repository or pass --root"
+    )
+
+
+def check_annotator_kinds(kinds: Iterable[str]) -> None:
+    """The schema's annotator kinds must be the folders of annotations/ this code knows."""
+    if set(kinds) != set(ANNOTATOR_KINDS):
+        raise SchemaError(
+            f"{SCHEMA_PATH}: annotator_kinds are {', '.join(sorted(kinds))}, but the repository layout has "
+            f"folders for {', '.join(ANNOTATOR_KINDS)} (annotations/<kind>/<set>/)"
+        )
+
+
+# --------------------------------------------------------------------------
+# Articles.
+
+
+def article_relpath(*, source: str, date: str, article_id: str) -> str:
+    """Where an article record belongs, relative to the repository (``date`` ISO or YYYYMMDD)."""
+    return f"{CORPUS_DIR.as_posix()}/{source}/{date[:4]}/{article_id}.json"
+
+
+def article_path(root: Path, article: Any) -> Path:
+    """The file of an article record (anything with ``id``, ``source`` and ``date``)."""
+    return Path(root) / article_relpath(source=article.source, date=article.date.isoformat(), article_id=article.id)
+
+
+def article_relpath_of_id(article_id: str) -> str | None:
+    """Where the record of an article id belongs; None for an id that breaks the id rule."""
+    match = ID_PATTERN.match(article_id)
+    return article_relpath(source=match["source"], date=match["date"], article_id=article_id) if match else None
+
+
+def article_files(root: Path) -> list[Path]:
+    """Every article record, sorted by path."""
+    return sorted((Path(root) / CORPUS_DIR).glob("*/*/*.json"))
+
+
+def article_glob(root: Path) -> str:
+    """A glob pattern (a string, for :mod:`glob`) of every article record under ``root``."""
+    import glob
+    import os
+
+    return os.path.join(glob.escape(str(root / CORPUS_DIR)), "*", "*", "*.json")
+
+
+# --------------------------------------------------------------------------
+# Annotation sets.
+
+
+def set_folder(root: Path, *, kind: str, name: str) -> Path:
+    return Path(root) / ANNOTATIONS_DIR / kind / name
+
+
+def annotation_relpath(*, kind: str, name: str, article_id: str) -> str:
+    return f"{ANNOTATIONS_DIR.as_posix()}/{kind}/{name}/{article_id}.json"
+
+
+def annotation_path(root: Path, *, kind: str, name: str, article_id: str) -> Path:
+    return Path(root) / annotation_relpath(kind=kind, name=name, article_id=article_id)
+
+
+def annotation_files(root: Path, kind: str | None = None) -> list[Path]:
+    """Every annotation file (of one kind, or of all), sorted by path."""
+    kinds = (kind,) if kind else ANNOTATOR_KINDS
+    return sorted(p for k in kinds for p in (Path(root) / ANNOTATIONS_DIR / k).glob("*/*.json"))
+
+
+def annotation_sets(root: Path, kind: str) -> list[str]:
+    """The names of the annotation sets of one kind, sorted."""
+    folder = Path(root) / ANNOTATIONS_DIR / kind
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def set_files(root: Path, *, kind: str, name: str) -> dict[str, str]:
+    """The paths of an annotation set's files, by article id (listed, not read; scandir, as a set may be large)."""
+    import os
+
+    folder = set_folder(root, kind=kind, name=name)
+    return {entry.name[:-5]: entry.path for entry in os.scandir(folder) if entry.name.endswith(".json")}
+
+
+def parse_set_name(name: str, *, error: type[Exception] = RepositoryError) -> tuple[str, str]:
+    """``"hand/a1"`` -> ``("hand", "a1")``; anything else is refused with ``error``."""
+    kind, _, set_name = name.partition("/")
+    if kind not in ANNOTATOR_KINDS or not SET_NAME_PATTERN.match(set_name):
+        raise error(
+            f"{name!r} is not an annotation set name; expected <kind>/<name> with kind one of "
+            f"{', '.join(ANNOTATOR_KINDS)} and a name of letters, digits, '.', '_' and '-', e.g. hand/a1"
+        )
+    return kind, set_name
+
+
+def is_data_path(parts: tuple[str, ...]) -> bool:
+    """Whether a repository-relative path lies in a folder whose JSON files must be records."""
+    return bool(parts) and parts[0] in (CORPUS_DIR.name, ANNOTATIONS_DIR.name)
+
+
+# --------------------------------------------------------------------------
+# Raw files and releases.
+
+
+def raw_relpath(*, source: str, data: bytes, suffix: str) -> str:
+    """Where a raw file's bytes are kept: named by their content, so nothing is ever overwritten."""
+    digest = hashlib.sha256(data).hexdigest()[:RAW_NAME_HEX]
+    extension = suffix.lower() if _RAW_SUFFIX.fullmatch(suffix) else ".txt"
+    return f"{RAW_DIR.as_posix()}/{source}/{digest}{extension}"
+
+
+def release_path(root: Path, version: str, out: Path | None = None) -> Path:
+    """Where a build goes: ``out``, else ``dist/wirecorpus-<version>`` in the repository."""
+    return Path(out) if out is not None else Path(root) / DIST_DIR / f"{RELEASE_PREFIX}{version}"
+
+
+def relative(root: Path, path: Path | str) -> str:
+    """A path as shown to users: relative to the repository, with forward slashes."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
