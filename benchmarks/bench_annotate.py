@@ -39,7 +39,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from wirecorpus import layout, meantime, schema, storage
+from wirecorpus import layout, schema, storage
+from wirecorpus.formats import meantime
 from wirecorpus.annotate import DEFAULT_MODEL, annotate, load_pipeline
 from wirecorpus.components.lexicons import LEXICON_DIR
 

@@ -38,7 +38,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from wirecorpus import meantime
+from wirecorpus.formats import meantime
 from wirecorpus.annotate import DEFAULT_MODEL, load_pipeline
 from wirecorpus.components import layers_from_doc
 from wirecorpus.corpus import annotation_sets

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wirecorpus import meantime
+from wirecorpus.formats import meantime
 from wirecorpus.errors import ExternalFileError
 
 

@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import meantime, schema
+from . import schema
+from .formats import meantime
 from .errors import ExternalFileError
 from .evaluate import OVERLAP, Accuracy, Counts, match, overlap
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ExternalFileError
+from ..errors import ExternalFileError
 
 # How treebank-style quote tokens are written in the rebuilt text.
 QUOTE_FORMS = {"``": '"', "''": '"'}
