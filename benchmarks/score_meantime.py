@@ -41,7 +41,7 @@ from pathlib import Path
 from wirecorpus.formats import meantime
 from wirecorpus.annotate import DEFAULT_MODEL, load_pipeline
 from wirecorpus.components import layers_from_doc
-from wirecorpus.corpus import annotation_sets
+from wirecorpus.layout import annotation_sets
 from wirecorpus.errors import WirecorpusError
 from wirecorpus.evaluate import OVERLAP, Accuracy, Counts, evaluate, match, overlap, render
 
