@@ -35,6 +35,7 @@ annotations = st.builds(
     names,
     annotators,
     names,
+    layers=st.lists(st.sampled_from(schema.LAYERS), min_size=1, max_size=3, unique=True),
     entities=st.lists(entities, max_size=4),
     quotes=st.lists(quotes, max_size=3),
     events=st.lists(events, max_size=3),

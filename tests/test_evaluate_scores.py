@@ -223,3 +223,22 @@ def test_evaluate_scores_match_equals_the_all_pairs_definition(gold, pred, mode)
         if i not in expected and j not in expected.values():
             expected[i] = j
     assert match(gold, pred, mode=mode) == expected
+
+
+
+@pytest.mark.parametrize("gold_layers", [["quotes"], ["entities", "events"], ["entities"]])
+def test_evaluate_scores_only_layers_both_sets_cover(evaluation_repo: Path, crafted, gold_layers: list[str]) -> None:
+    path = evaluation_repo / "annotations" / "hand" / "g1" / f"{SEED_ID}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["schema_version"], data["layers"] = "1.1", gold_layers
+    for layer in schema.LAYERS:
+        if layer not in gold_layers:
+            data[layer] = []
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    partial = evaluate(root=evaluation_repo, gold="hand/g1", pred="model/p1")
+    assert [layer.layer for layer in partial.layers] == gold_layers
+    assert partial.unscored_layers == tuple(layer for layer in schema.LAYERS if layer not in gold_layers)
+    assert all(layer.articles == 1 for layer in partial.layers)
+    for layer in partial.layers:
+        # Rows of a covered layer do not depend on the layers left out (speakers aside, which point at entities).
+        assert layer.rows == crafted.layer(layer.layer).rows

@@ -212,6 +212,7 @@ class LayerScores:
     layer: str
     rows: tuple[Row, ...]
     accuracies: dict[str, Accuracy] = field(default_factory=dict)
+    articles: int = 0  # scored: those whose two files both cover the layer
 
     def row(self, name: str) -> Row:
         return next(r for r in self.rows if r.name == name)
@@ -231,6 +232,12 @@ class EvaluationResult:
 
     def layer(self, name: str) -> LayerScores:
         return next(layer for layer in self.layers if layer.layer == name)
+
+    @property
+    def unscored_layers(self) -> tuple[str, ...]:
+        """The layers no scored article has in both sets (see ``layers`` of an annotation file)."""
+        scored = {layer.layer for layer in self.layers}
+        return tuple(layer for layer in schema.LAYERS if layer not in scored)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -436,17 +443,29 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
 
 
 def score_files(pairs: Iterable[tuple[schema.AnnotationFile, schema.AnnotationFile]]) -> tuple[LayerScores, ...]:
-    """The three layers' scores over (gold, predicted) files of the same articles."""
+    """The scores of each layer over (gold, predicted) files of the same articles.
+
+    A layer is scored on the articles whose two files both cover it; a layer
+    no pair covers is left out.
+    """
     tallies: dict[str, Tally] = {layer: {} for layer in schema.LAYERS}
+    covering = Counter()
     speakers: list[Accuracy] = []
     types: list[Accuracy] = []
     for gold_file, pred_file in pairs:
-        _score_entities(tallies["entities"], gold_file, pred_file)
-        _score_quotes(tallies["quotes"], speakers, gold_file, pred_file)
-        _score_events(tallies["events"], types, gold_file, pred_file)
+        both = set(gold_file.layers) & set(pred_file.layers)
+        covering.update(both)
+        if "entities" in both:
+            _score_entities(tallies["entities"], gold_file, pred_file)
+        if "quotes" in both:
+            _score_quotes(tallies["quotes"], speakers, gold_file, pred_file)
+        if "events" in both:
+            _score_events(tallies["events"], types, gold_file, pred_file)
     accuracies = {"quotes": {"speaker": sum(speakers, Accuracy())}, "events": {"type": sum(types, Accuracy())}}
     return tuple(
-        LayerScores(layer, _rows(tallies[layer]), accuracies.get(layer, {})) for layer in schema.LAYERS
+        LayerScores(layer, _rows(tallies[layer]), accuracies.get(layer, {}), covering[layer])
+        for layer in schema.LAYERS
+        if covering[layer]
     )
 
 
@@ -498,6 +517,13 @@ def _coverage_lines(result: EvaluationResult) -> list[str]:
     for name, articles in ((result.gold, result.gold_only), (result.pred, result.pred_only)):
         if articles:
             lines.append(f"only in {name} (not scored): {_some(articles)}")
+    lines += [
+        f"{layer.layer} scored on {layer.articles} of them (the others' files do not both cover it)"
+        for layer in result.layers
+        if layer.articles != len(result.articles)
+    ]
+    if result.unscored_layers:
+        lines.append(f"not scored, as no article's two files both cover them: {', '.join(result.unscored_layers)}")
     return lines + [f"warning: {warning}" for warning in result.warnings]
 
 
@@ -553,8 +579,10 @@ def _as_json(result: EvaluationResult) -> dict[str, Any]:
         "pred_only": list(result.pred_only),
         "text_mismatch": list(result.text_mismatch),
         "warnings": list(result.warnings),
+        "unscored_layers": list(result.unscored_layers),
         "layers": {
             layer.layer: {
+                "articles": layer.articles,
                 "rows": {
                     row.name: {"gold": row.gold, "pred": row.pred, **{m: _counts_json(getattr(row, m)) for m in MODES}}
                     for row in layer.rows

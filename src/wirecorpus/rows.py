@@ -251,11 +251,11 @@ def _unreadable(root: Path, paths: list[str], contents: list[bytes], record: typ
 
 
 def _conform(array: pa.Array, spec: schema.FieldSpec) -> pa.Array:
-    """Match :func:`wirecorpus.schema.to_row`: dates as dates, left-out lists as empty lists."""
+    """Match :func:`wirecorpus.schema.to_row`: dates as dates, left-out lists as their defaults."""
     if spec.kind == "date":
         return pc.cast(array, pa.date32())
     if spec.kind == "list" and spec.optional and not spec.nullable:
-        array = pc.fill_null(array, pa.scalar([], type=array.type))
+        array = pc.fill_null(array, pa.scalar(spec.default, type=array.type))
     if spec.kind == "record" and _has_defaults(spec.record):
         children = [_conform(array.field(s.name), s) for s in schema.field_specs(spec.record)]
         return pa.StructArray.from_arrays(children, fields=list(array.type), mask=array.is_null())

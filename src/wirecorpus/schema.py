@@ -103,14 +103,26 @@ class Annotator:
     wirecorpus_version: str | None = field(default=None, metadata={OPTIONAL: True})
 
 
+LAYERS = ("entities", "quotes", "events")
+
+
+def all_layers() -> list[str]:
+    return list(LAYERS)
+
+
 @dataclass(frozen=True, slots=True)
 class AnnotationFile:
-    """One annotation set's layers over one article (one JSON file)."""
+    """One annotation set's layers over one article (one JSON file).
+
+    ``layers`` names the layers the set covers (schema 1.1); left out, it is all
+    three. A layer it does not cover is empty, and says nothing about the article.
+    """
 
     article: str
     text_sha256: str
     annotator: Annotator
     schema_version: str
+    layers: list[str] = field(default_factory=all_layers, metadata={OPTIONAL: True, INVENTORY: "layer_names"})
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -141,7 +153,6 @@ class Article:
 
 # The article fields that every row of every config carries.
 ARTICLE_ROW_FIELDS = ("id", "source", "date", "dateline", "text")
-LAYERS = ("entities", "quotes", "events")
 
 
 # --------------------------------------------------------------------------
@@ -159,6 +170,7 @@ class FieldSpec:
     inventory: str | None = None
     record: type | None = None  # for "record", and "list" of records
     item_kind: str | None = None  # for "list": "string" or "record"
+    default: Any = None  # what an optional field left out of a file stands for
 
 
 _SCALAR_KINDS = {str: "string", int: "int", datetime.date: "date"}
@@ -181,6 +193,12 @@ def field_specs(record: type) -> tuple[FieldSpec, ...]:
     return tuple(_resolve(f, hints[f.name]) for f in dataclasses.fields(record))
 
 
+def _default(fld: dataclasses.Field) -> Any:
+    if fld.default_factory is not dataclasses.MISSING:
+        return fld.default_factory()
+    return None if fld.default is dataclasses.MISSING else fld.default
+
+
 def _resolve(fld: dataclasses.Field, hint: Any) -> FieldSpec:
     base, nullable = _strip_none(hint)
     common = dict(
@@ -188,6 +206,7 @@ def _resolve(fld: dataclasses.Field, hint: Any) -> FieldSpec:
         nullable=nullable,
         optional=bool(fld.metadata.get(OPTIONAL)),
         inventory=fld.metadata.get(INVENTORY),
+        default=_default(fld),
     )
     if typing.get_origin(base) is list:
         (item,) = typing.get_args(base)
@@ -228,11 +247,11 @@ def _value_from_json(spec: FieldSpec, value: Any) -> Any:
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """The JSON form of a record; optional fields left at None are omitted."""
+    """The JSON form of a record; optional fields left at their default (or empty) are omitted."""
     out: dict[str, Any] = {}
     for spec in field_specs(type(record)):
         value = getattr(record, spec.name)
-        if spec.optional and value in (None, []):
+        if spec.optional and value == spec.default:
             continue
         out[spec.name] = _value_to_json(spec, value)
     return out
@@ -267,7 +286,7 @@ def row_fields(config: str) -> tuple[tuple[str, FieldSpec], ...]:
     columns = [(name, article[name]) for name in ARTICLE_ROW_FIELDS]
     if config != "articles":
         annotation = {s.name: s for s in field_specs(AnnotationFile)}
-        columns += [(name, annotation[name]) for name in ("annotator", *LAYERS)]
+        columns += [(name, annotation[name]) for name in ("annotator", "layers", *LAYERS)]
     return tuple(columns)
 
 
@@ -364,6 +383,18 @@ class Inventory:
     @property
     def event_types(self) -> frozenset[str]:
         return frozenset(self.event_roles)
+
+    @property
+    def layer_names(self) -> frozenset[str]:
+        return frozenset(LAYERS)
+
+    @property
+    def compatible_versions(self) -> frozenset[str]:
+        """The schema versions a file may declare: this one and the earlier minor versions of its major version."""
+        major, _, minor = self.schema_version.partition(".")
+        if not minor.isdigit():
+            return frozenset({self.schema_version})
+        return frozenset(f"{major}.{m}" for m in range(int(minor) + 1))
 
     @property
     def roles(self) -> frozenset[str]:

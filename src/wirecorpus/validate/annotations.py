@@ -53,13 +53,38 @@ def quoted(text: str, limit: int = 60) -> str:
 
 @check(2)
 def check_schema_version(data: dict[str, Any], inventory: schema.Inventory, found: Collector) -> None:
-    """An annotation file is written in the schema version of annotations/schema.json.
+    """An annotation file is written in the schema version of annotations/schema.json or an earlier minor one.
 
     Emits:
-        schema-version-mismatch (error): schema_version differs from the version of annotations/schema.json.
+        schema-version-mismatch (error): schema_version is not the version of annotations/schema.json or an earlier minor version of it.
     """
-    if data["schema_version"] != inventory.schema_version:
-        found.add("schema-version-mismatch", f"schema_version is {data['schema_version']!r}, expected {inventory.schema_version!r} (annotations/schema.json)", at=("schema_version",))
+    if data["schema_version"] not in inventory.compatible_versions:
+        expected = " or ".join(repr(v) for v in sorted(inventory.compatible_versions))
+        found.add("schema-version-mismatch", f"schema_version is {data['schema_version']!r}, expected {expected} (annotations/schema.json is {inventory.schema_version})", at=("schema_version",))
+
+
+@check(3)
+def check_layers(data: dict[str, Any], found: Collector) -> None:
+    """The layers a file covers are named once each, and only they have content.
+
+    Emits:
+        layers-invalid (error): layers is empty or names a layer twice; leave it out to cover all three.
+        layer-not-covered (error): a layer the file does not cover (not in its layers) has content.
+    """
+    if "layers" not in data:
+        return
+    covered = data["layers"]
+    if not covered or len(set(covered)) < len(covered):
+        found.add("layers-invalid", f"layers is {covered!r}, expected one or more of {', '.join(schema.LAYERS)}, each once", at=("layers",))
+        return
+    for layer in schema.LAYERS:
+        if layer not in covered and data[layer]:
+            found.add(
+                "layer-not-covered",
+                f"{layer} holds {len(data[layer])} record(s), but the file covers only {', '.join(covered)}; "
+                f"add {layer!r} to layers or remove them",
+                (layer, 0),
+            )
 
 
 @check(3)

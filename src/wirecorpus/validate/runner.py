@@ -29,6 +29,7 @@ from .annotations import (
     check_article_link,
     check_identity,
     check_ids,
+    check_layers,
     check_overlaps,
     check_references,
     check_schema_version,
@@ -282,6 +283,7 @@ def _annotation_levels(data: Any, path: str, context: Context, found: Collector,
     if found.errors():
         return
     check_schema_version(data, context.inventory, found)
+    check_layers(data, found)
     if found.errors():
         return
     check_identity(data, path, found)

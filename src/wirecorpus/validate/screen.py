@@ -91,7 +91,8 @@ def screen_annotations(table: pa.Table, paths: list[str], contents: list[bytes],
         return False
     if table.num_rows == 0:
         return True
-    if not pc.all(pc.equal(table.column("schema_version"), inventory.schema_version)).as_py():
+    versions = pa.array(sorted(inventory.compatible_versions))
+    if not pc.all(pc.is_in(table.column("schema_version"), value_set=versions)).as_py() or not _layers_pass(table):
         return False
     if not _identity_passes(table, paths, article_rows, articles):
         return False
@@ -165,13 +166,34 @@ def _records_pass(records: pa.StructArray, record: type, inventory: schema.Inven
             items = values.flatten()
             if items.null_count or (spec.record is not None and not _records_pass(items, spec.record, inventory, keys)):
                 return False
-        if spec.inventory and not pc.all(pc.is_in(values, value_set=pa.array(sorted(inventory.values(spec.inventory))))).as_py():
+        named = values.flatten() if spec.kind == "list" else values
+        if spec.inventory and not pc.all(pc.is_in(named, value_set=pa.array(sorted(inventory.values(spec.inventory)))), min_count=0).as_py():
             return False
     return True
 
 
 # --------------------------------------------------------------------------
 # Level 3: identity, ids and references, spans.
+
+
+def _layers_pass(table: pa.Table) -> bool:
+    """Listed layers are named once each, at least one, and a layer not listed is empty (no list: all three)."""
+    listed = table.column("layers").combine_chunks()
+    present = listed.is_valid().to_numpy(zero_copy_only=False)
+    if not np.all(pc.list_value_length(listed).to_numpy(zero_copy_only=False)[present] > 0):
+        return False
+    codes = pc.index_in(listed.flatten(), value_set=pa.array(schema.LAYERS)).to_numpy()
+    keys = pc.list_parent_indices(listed).to_numpy() * len(schema.LAYERS) + codes
+    if len(np.unique(keys)) < len(keys):
+        return False
+    covered = np.ones((len(listed), len(schema.LAYERS)), dtype=bool)
+    covered[present] = False
+    covered[keys // len(schema.LAYERS), keys % len(schema.LAYERS)] = True
+    for index, layer in enumerate(schema.LAYERS):
+        filled = pc.list_value_length(table.column(layer).combine_chunks()).to_numpy(zero_copy_only=False) > 0
+        if np.any(filled & ~covered[:, index]):
+            return False
+    return True
 
 
 def _identity_passes(table: pa.Table, paths: list[str], article_rows: list[int], articles: ScreenedArticles) -> bool:

@@ -109,6 +109,9 @@ def _type_test(field: FieldCheck, var: str, index: int, namespace: dict[str, Any
         return f"type({var}) is list and all(map(clean{index}, {var}))"
     if spec.kind == "list":
         namespace[f"item{index}"] = _PY_TYPES[spec.item_kind]
+        if field.allowed is not None:
+            namespace[f"allowed{index}"] = field.allowed
+            return f"type({var}) is list and all(type(item) is item{index} and item in allowed{index} for item in {var})"
         return f"type({var}) is list and all(type(item) is item{index} for item in {var})"
     namespace[f"type{index}"] = field.py_type
     test = f"type({var}) is type{index}"
@@ -144,7 +147,7 @@ def check_record(shape: Shape, value: Any, where: JsonPath, found: Collector) ->
         wrong-type (error): a value of the wrong JSON type (also null where the schema does not allow it).
         missing-field (error): a required field is absent.
         unknown-field (error): a field the schema does not define (misspelt, or from another tool).
-        not-in-inventory (error): a label, quote kind, annotator kind, event type or role not in annotations/schema.json.
+        not-in-inventory (error): a label, quote kind, annotator kind, event type, role or layer name not in annotations/schema.json.
         invalid-date (error): a date that is not a real date written YYYY-MM-DD.
     """
     if shape.is_clean(value):
@@ -192,6 +195,8 @@ def _check_items(field: FieldCheck, items: list, at: JsonPath, found: Collector)
     for index, item in enumerate(items):
         if type(item) is not py_type:
             found.add("wrong-type", f"{field.name}[{index}] is {json_type(item)}, expected {_article(_noun(field.spec.item_kind))} {_noun(field.spec.item_kind)}", at, at=(*at, index))
+        elif field.allowed is not None and item not in field.allowed:
+            found.add("not-in-inventory", f"{field.name}[{index}] is {item!r}, {_expected_values(field, item)}", at, at=(*at, index))
 
 
 def _expected_values(field: FieldCheck, value: str) -> str:
