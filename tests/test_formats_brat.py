@@ -1,18 +1,27 @@
-"""brat standoff: reading real collections and files made for the tests."""
+"""brat standoff: reading real collections, writing the seed gold and reading it back."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import json
 import re
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from wirecorpus.errors import FormatError
+from conftest import REPO, SEED_ID
+from wirecorpus import corpus, layout, schema
+from wirecorpus.errors import ExportError, FormatError
 from wirecorpus.formats import brat
 from wirecorpus.formats.base import ToolDocument, ToolLink, ToolSpan
 
 DATA = Path(__file__).resolve().parent / "data" / "formats" / "brat"
+GOLD = layout.annotation_path(REPO, kind="hand", name="a1", article_id=SEED_ID)
 
 
 def spans_by_id(document: ToolDocument) -> dict[str, ToolSpan]:
@@ -248,3 +257,197 @@ def test_brat_text_keeps_crlf_and_astral_characters(tmp_path):
     assert doc.text == text and doc.problems == []
     assert [(span.label, text[span.start : span.end]) for span in doc.spans] == [("Person", "Mary"), ("Cue", "said")]
 
+
+# --------------------------------------------------------------------------
+# Round trips
+
+
+def tool_view(document: ToolDocument):
+    """A document without the places it was read from."""
+    return (
+        document.text,
+        [(s.id, s.label, s.fragments, s.attributes) for s in document.spans],
+        [(link.id, link.label, link.trigger, link.arguments, link.attributes) for link in document.links],
+    )
+
+
+TEXT_PIECES = ["a", "b", "é", "’", " ", "\u00a0", "\n", "\r\n", "\t", "\u2028", "\U0001f600", "\U0001d518"]
+NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,6}", fullmatch=True)
+
+
+def _fragment_within_a_line(text: str, start: int, length: int) -> tuple[int, int]:
+    """(start, end) from start, cut at the first line break or tab (brat keeps a T line on one line)."""
+    breaks = [i for i in range(start, min(start + length, len(text))) if text[i] in brat.BREAKS]
+    return start, breaks[0] if breaks else min(start + length, len(text))
+
+
+@st.composite
+def brat_documents(draw) -> ToolDocument:
+    text = "".join(draw(st.lists(st.sampled_from(TEXT_PIECES), min_size=1, max_size=40)))
+    attributes = st.lists(st.tuples(NAMES, st.sampled_from(["true", "Low", "x1"])), max_size=2).map(tuple)
+    spans = []
+    for number in range(1, draw(st.integers(1, 6)) + 1):
+        starts = draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=3, unique=True))
+        fragments = sorted(_fragment_within_a_line(text, start, draw(st.integers(0, 8))) for start in starts)
+        spans.append(ToolSpan(f"T{number}", draw(NAMES), tuple(fragments), "", draw(attributes)))
+    span_ids = st.sampled_from([span.id for span in spans])
+    links = []
+    for number in range(1, draw(st.integers(0, 4)) + 1):
+        if draw(st.booleans()):
+            targets = st.one_of(span_ids, st.sampled_from([link.id for link in links] or ["T1"]))
+            arguments = draw(st.lists(st.tuples(NAMES, targets), max_size=3))
+            links.append(ToolLink(f"E{number}", draw(NAMES), draw(span_ids), tuple(arguments), "", draw(attributes)))
+        else:
+            arguments = (("Arg1", draw(span_ids)), ("Arg2", draw(span_ids)))
+            links.append(ToolLink(f"R{number}", draw(NAMES), None, arguments, "", draw(attributes)))
+    return ToolDocument(name="doc", text=text, where="", spans=spans, links=links)
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=brat_documents())
+def test_brat_round_trip_tool_documents(document):
+    with tempfile.TemporaryDirectory() as folder:
+        write_files(Path(folder), {"doc.txt": document.text, "doc.ann": brat.dumps(document)})
+        (back,) = brat.read([Path(folder)])
+    assert back.problems == []
+    assert tool_view(back) == tool_view(document)
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[schema.Article, schema.AnnotationFile]:
+    article = next(a for a in corpus.iter_articles(REPO) if a.id == SEED_ID)
+    return article, corpus.read_annotation(GOLD)
+
+
+@pytest.fixture(scope="module")
+def inventory() -> schema.Inventory:
+    return schema.Inventory.load(REPO)
+
+
+@pytest.fixture
+def exported(seed, inventory, tmp_path) -> tuple[list[Path], ToolDocument]:
+    paths = brat.write([seed], out=tmp_path / "out", inventory=inventory)
+    (document,) = brat.read([tmp_path / "out"])
+    return paths, document
+
+
+def argument_offsets(document: ToolDocument, link: ToolLink) -> dict[str, tuple[int, int] | str]:
+    spans = spans_by_id(document)
+    return {role: (spans[ident].start, spans[ident].end) for role, ident in link.arguments}
+
+
+def test_brat_round_trip_seed_gold(seed, exported):
+    article, gold = seed
+    paths, document = exported
+    assert [path.name for path in paths] == [f"{SEED_ID}.txt", f"{SEED_ID}.ann", "annotation.conf", "map.json"]
+    assert document.text == article.text and document.problems == []
+    spans = spans_by_id(document)
+    assert [(e.id, e.label, e.start, e.end) for e in gold.entities] == [
+        (s.id, s.label, s.start, s.end) for s in (spans[e.id] for e in gold.entities)
+    ]
+    quote_links = [link for link in document.links if link.label == "Quote"]
+    entity_offsets = {e.id: (e.start, e.end) for e in gold.entities}
+    assert len(quote_links) == len(gold.quotes) > 0
+    for quote, link in zip(gold.quotes, quote_links):
+        roles = argument_offsets(document, link)
+        assert roles["Content"] == (quote.content.start, quote.content.end)
+        assert (spans[link.trigger].start, spans[link.trigger].end) == roles["Content"]
+        assert roles.get("Cue") == (quote.cue and (quote.cue.start, quote.cue.end))
+        speaker = quote.speaker_span if quote.speaker is None else None
+        expected_speaker = entity_offsets.get(quote.speaker) or (speaker and (speaker.start, speaker.end))
+        assert roles.get("Speaker") == expected_speaker
+        assert link.attributes == (("Kind", quote.kind),)
+    event_links = [link for link in document.links if link.label != "Quote"]
+    assert len(event_links) == len(gold.events) > 0
+    for event, link in zip(gold.events, event_links):
+        assert link.label == brat.brat_type(event.type)
+        assert (spans[link.trigger].start, spans[link.trigger].end) == (event.trigger.start, event.trigger.end)
+        assert [(re.sub(r"[0-9]+$", "", role), target) for role, target in link.arguments] == [
+            (a.role, a.entity) for a in event.arguments
+        ]
+
+
+def conf_sections(text: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), [])
+        elif line:
+            current.append(line.split("\t")[0])
+    return sections
+
+
+def test_brat_annotation_conf_and_map_cover_the_inventory(exported, inventory):
+    paths, _ = exported
+    folder = paths[0].parent
+    sections = conf_sections((folder / "annotation.conf").read_text(encoding="utf-8"))
+    assert list(sections) == ["entities", "relations", "events", "attributes"]
+    assert set(sections["entities"]) == inventory.entity_labels | {"Content", "Cue", "Speaker"}
+    assert set(sections["events"]) == {brat.brat_type(t) for t in inventory.event_types} | {"Quote"}
+    assert sections["attributes"] == ["Kind"]
+    mapping = json.loads((folder / "map.json").read_text(encoding="utf-8"))
+    assert mapping["entities"] == {label: label for label in inventory.entity_labels}
+    assert {name: event["type"] for name, event in mapping["events"].items()} == {
+        brat.brat_type(t): t for t in inventory.event_types
+    }
+    for event_type, roles in inventory.event_roles.items():
+        assert mapping["events"][brat.brat_type(event_type)]["roles"] == {role: role for role in roles}
+
+
+def small_pair(text: str, content: tuple[int, int]) -> tuple[schema.Article, schema.AnnotationFile]:
+    """An article x-1 with one direct quote and nothing else."""
+    sha = layout.text_sha256(text)
+    article = schema.Article("x-1", "x", datetime.date(2020, 1, 1), None, text, sha, "test", "en", "test")
+    start, end = content
+    quote = schema.Quote("Q1", "direct", schema.Span(start, end, text[start:end]), None, None)
+    annotator = schema.Annotator("hand", "t")
+    return article, schema.AnnotationFile("x-1", sha, annotator, "1.0", quotes=[quote])
+
+
+def test_brat_write_splits_a_span_at_line_breaks(tmp_path, inventory):
+    text = 'He said: "One.\n\nTwo\tthree."'
+    brat.write([small_pair(text, (10, 26))], out=tmp_path, inventory=inventory)
+    (document,) = brat.read([tmp_path])
+    content = next(span for span in document.spans if span.label == "Content")
+    assert [text[start:end] for start, end in content.fragments] == ["One.", "Two", "three."]
+    assert (content.start, content.end) == (10, 26)
+
+
+def test_brat_write_refuses_to_overwrite(seed, inventory, tmp_path):
+    out = tmp_path / "out"
+    paths = brat.write([seed], out=out, inventory=inventory)
+    before = {path: path.read_bytes() for path in paths}
+    assert brat.write([seed], out=out, inventory=inventory) == paths  # the same content again is fine
+    ann = out / f"{SEED_ID}.ann"
+    ann.write_text("T1\tGPE 0 6\tMOSCOW\n", encoding="utf-8")
+    (out / "map.json").unlink()
+    with pytest.raises(ExportError, match=re.escape(f"{ann}: already there")):
+        brat.write([seed], out=out, inventory=inventory)
+    assert ann.read_text(encoding="utf-8") == "T1\tGPE 0 6\tMOSCOW\n"
+    assert not (out / "map.json").exists()  # nothing written when one file is refused
+    assert all(path.read_bytes() == data for path, data in before.items() if path.name not in (ann.name, "map.json"))
+
+
+def test_brat_write_refusals(seed, inventory, tmp_path):
+    article, gold = seed
+    with pytest.raises(ExportError, match="comes twice"):
+        brat.write([seed, seed], out=tmp_path, inventory=inventory)
+    stale = dataclasses.replace(gold, text_sha256="0" * 64)
+    with pytest.raises(ExportError, match="not made on the text"):
+        brat.write([(article, stale)], out=tmp_path, inventory=inventory)
+    article, lone = small_pair("He said: \"yes\"", (10, 13))
+    unknown_speaker = dataclasses.replace(lone, quotes=[dataclasses.replace(lone.quotes[0], speaker="T9")])
+    with pytest.raises(ExportError, match="hand/t/x-1: refers to entity T9"):
+        brat.write([(article, unknown_speaker)], out=tmp_path, inventory=inventory)
+    with pytest.raises(ExportError, match="nothing but line breaks"):
+        brat.write([small_pair("Yes.\n\nNo.", (4, 6))], out=tmp_path, inventory=inventory)
+    clash = dataclasses.replace(inventory, event_roles={"A:B_C": (), "A_B:C": ()})
+    with pytest.raises(ExportError, match="both become A_B_C"):
+        brat.import_map(clash)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_brat_dumps_refuses_a_fragment_over_a_line_break():
+    document = ToolDocument("d", "one\ntwo", "d", spans=[ToolSpan("T1", "X", ((0, 7),), "d#T1")])
+    with pytest.raises(ExportError, match="d#T1: span T1 runs over a line break"):
+        brat.dumps(document)

@@ -25,22 +25,48 @@ Reading (:func:`read`)
   place for them.
 - Problems, spans and links name ``<ann path>:<line>`` (1-based); a line that does not parse is a
   FormatError naming the same.
+
+Writing (:func:`write`)
+
+- ``<article-id>.txt`` is the article text exactly; ``<article-id>.ann`` holds T lines, then E
+  lines, then A lines. Entities keep their ``T`` ids; the spans of quotes and events are numbered
+  after them, quotes first, then events, each in file order, so the output is deterministic.
+- A quote is a ``Content`` span, a ``Quote`` trigger span over the same text, a ``Cue`` span and
+  a ``Speaker`` span when it has them, an event ``Quote:T Content:T Cue:T Speaker:T`` (the
+  speaker is the entity when there is one, else the speaker span) and an attribute ``Kind``.
+  When a quote has both a speaker entity and a speaker span, the span is written but not linked.
+- An event is a trigger span labelled with :func:`brat_type` of its type and an event line;
+  a role that comes again is numbered as brat does (``Entity``, ``Entity2``, ``Entity3``).
+- brat keeps a T line's text on one line, and its editor splits a span at line breaks and tabs;
+  the writer does the same, so a span over a line break becomes a discontinuous one.
+- ``annotation.conf`` declares these types, and ``map.json`` is the MAP that imports the export back.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from ..errors import FormatError
+from .. import schema
+from ..errors import ExportError, FormatError
+from ..storage import write_text_atomic
 from .base import Fragment, Problem, ToolDocument, ToolLink, ToolSpan, files_under
 
 ANNOTATOR_SEPARATORS = "_-."
+# What brat cannot keep inside a T line: every line break str.splitlines knows, and the tab.
+BREAKS = "\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_UNBROKEN = re.compile(f"[^{re.escape(BREAKS)}]+")
 _FRAGMENT = re.compile(r"([0-9]+) ([0-9]+)")
+_T_ID = re.compile(r"T[0-9]+")
 TRUE = "true"  # the value of an attribute line that gives none (a binary attribute)
 
+# The types of the export's own making (annotation.conf, map.json).
+QUOTE, CONTENT, CUE, SPEAKER, KIND = "Quote", "Content", "Cue", "Speaker", "Kind"
 _NO_PLACE = {
     "N": "a normalisation (a link to a knowledge base)",
     "#": "a note",
@@ -260,3 +286,166 @@ def _arguments(where: str, tokens: Sequence[str]) -> list[tuple[str, str]]:
             raise FormatError(f"{where}: '{token}' is not 'Role:<id>'")
     return [(role, target) for role, _, target in pairs]
 
+
+# --------------------------------------------------------------------------
+# Writing
+
+
+def brat_type(event_type: str) -> str:
+    """An event type as a brat type name (``Conflict:Attack`` -> ``Conflict_Attack``): brat
+    separates a type from its trigger with ``:``."""
+    return event_type.replace(":", "_")
+
+
+def write(
+    pairs: Sequence[tuple[schema.Article, schema.AnnotationFile]], *, out: Path, inventory: schema.Inventory
+) -> list[Path]:
+    """Write a brat collection to ``out``: a ``.txt`` and ``.ann`` per article, ``annotation.conf``
+    and ``map.json``. Nothing is written if a file there already holds something else."""
+    out = Path(out)
+    files: dict[Path, str] = {}
+    for article, annotation in pairs:
+        ann = dumps(tool_document(article, annotation))
+        for path, content in ((out / f"{article.id}.txt", article.text), (out / f"{article.id}.ann", ann)):
+            if path in files:
+                why = f"article {article.id} comes twice; export each annotation set to its own folder"
+                raise ExportError(f"{path}: {why}")
+            files[path] = content
+    files[out / "annotation.conf"] = annotation_conf(inventory)
+    files[out / "map.json"] = json.dumps(import_map(inventory), ensure_ascii=False, indent=2) + "\n"
+    for path, content in files.items():
+        if path.exists() and path.read_bytes() != content.encode("utf-8"):
+            raise ExportError(f"{path}: already there with other content; refusing to overwrite it")
+    for path, content in files.items():
+        write_text_atomic(path, content)
+    return list(files)
+
+
+def dumps(document: ToolDocument) -> str:
+    """The ``.ann`` text of a document: its spans as T lines, its links as E lines (with a trigger)
+    or R lines, then the attributes of both as A lines, in the document's order."""
+    lines = [_textbound_line(document.text, span) for span in document.spans]
+    lines += [_link_line(link) for link in document.links]
+    items = (*document.spans, *document.links)
+    attributes = [(item.id, name, value) for item in items for name, value in item.attributes]
+    for number, (target, name, value) in enumerate(attributes, 1):
+        lines.append(f"A{number}\t{name} {target}" + ("" if value == TRUE else f" {value}"))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _textbound_line(text: str, span: ToolSpan) -> str:
+    stored = " ".join(text[start:end] for start, end in span.fragments)
+    if any(char in BREAKS for char in stored):
+        raise ExportError(f"{span.where}: span {span.id} runs over a line break or tab, which a T line cannot hold")
+    offsets = ";".join(f"{start} {end}" for start, end in span.fragments)
+    return f"{span.id}\t{span.label} {offsets}\t{stored}"
+
+
+def _link_line(link: ToolLink) -> str:
+    head = [link.label] if link.trigger is None else [f"{link.label}:{link.trigger}"]
+    return f"{link.id}\t" + " ".join(head + [f"{role}:{target}" for role, target in link.arguments])
+
+
+def tool_document(article: schema.Article, annotation: schema.AnnotationFile) -> ToolDocument:
+    """An annotation file as the brat document :func:`write` writes (see the module docstring)."""
+    if annotation.article != article.id or annotation.text_sha256 != article.text_sha256:
+        raise ExportError(
+            f"{annotation.article}: annotation set {annotation.annotator.name} "
+            f"was not made on the text of article {article.id}"
+        )
+    builder = _DocumentBuilder(article, annotation)
+    for entity in annotation.entities:
+        builder.span(entity.label, entity.span, ident=builder.entity(entity.id))
+    for quote in annotation.quotes:
+        builder.quote(quote)
+    for event in annotation.events:
+        builder.event(event)
+    return ToolDocument(article.id, article.text, annotation.article, spans=builder.spans, links=builder.links)
+
+
+class _DocumentBuilder:
+    """Spans and links of one annotation file, numbered after its entity ids."""
+
+    def __init__(self, article: schema.Article, annotation: schema.AnnotationFile) -> None:
+        self.text = article.text
+        self.where = f"{annotation.annotator.kind}/{annotation.annotator.name}/{annotation.article}"
+        self.spans: list[ToolSpan] = []
+        self.links: list[ToolLink] = []
+        taken = [int(entity.id[1:]) for entity in annotation.entities if _T_ID.fullmatch(entity.id)]
+        self.next = {"T": max(taken, default=0) + 1, "E": 1}
+        self.entity_ids = {
+            entity.id: entity.id if _T_ID.fullmatch(entity.id) else self._new_id("T") for entity in annotation.entities
+        }
+
+    def _new_id(self, letter: str) -> str:
+        self.next[letter] += 1
+        return f"{letter}{self.next[letter] - 1}"
+
+    def entity(self, ident: str) -> str:
+        """The T id of an entity the annotation file refers to."""
+        if ident not in self.entity_ids:
+            raise ExportError(f"{self.where}: refers to entity {ident}, which is not in the file")
+        return self.entity_ids[ident]
+
+    def span(self, label: str, span: schema.Span, *, ident: str | None = None) -> str:
+        ident = ident or self._new_id("T")
+        pieces = tuple((m.start(), m.end()) for m in _UNBROKEN.finditer(self.text, span.start, span.end))
+        if not pieces:
+            raise ExportError(f"{self.where}: the span {span.start}-{span.end} holds nothing but line breaks")
+        self.spans.append(ToolSpan(ident, label, pieces, f"{self.where}#{ident}"))
+        return ident
+
+    def link(self, label: str, trigger: str, arguments: list[tuple[str, str]], attributes=()) -> None:
+        ident = self._new_id("E")
+        self.links.append(ToolLink(ident, label, trigger, tuple(arguments), f"{self.where}#{ident}", attributes))
+
+    def quote(self, quote: schema.Quote) -> None:
+        arguments = [(CONTENT, self.span(CONTENT, quote.content))]
+        trigger = self.span(QUOTE, quote.content)
+        if quote.cue is not None:
+            arguments.append((CUE, self.span(CUE, quote.cue)))
+        speaker_span = self.span(SPEAKER, quote.speaker_span) if quote.speaker_span is not None else None
+        speaker = self.entity(quote.speaker) if quote.speaker is not None else speaker_span
+        if speaker is not None:
+            arguments.append((SPEAKER, speaker))
+        self.link(QUOTE, trigger, arguments, attributes=((KIND, quote.kind),))
+
+    def event(self, event: schema.Event) -> None:
+        trigger = self.span(brat_type(event.type), event.trigger)
+        seen: Counter[str] = Counter()
+        arguments = []
+        for argument in event.arguments:
+            seen[argument.role] += 1
+            number = seen[argument.role]
+            arguments.append((argument.role + (str(number) if number > 1 else ""), self.entity(argument.entity)))
+        self.link(brat_type(event.type), trigger, arguments)
+
+
+def annotation_conf(inventory: schema.Inventory) -> str:
+    """brat's ``annotation.conf`` for an export: the inventory's types and the export's own."""
+    events = [f"{QUOTE}\t{CONTENT}:{CONTENT}, {CUE}?:{CUE}, {SPEAKER}?:<ENTITY>|{SPEAKER}"]
+    for event_type, roles in inventory.event_roles.items():
+        events.append(f"{brat_type(event_type)}\t" + ", ".join(f"{role}*:<ENTITY>" for role in roles))
+    kinds = "|".join(sorted(inventory.quote_kinds))
+    sections = {
+        "entities": [*sorted(inventory.entity_labels), CONTENT, CUE, SPEAKER],
+        "relations": [],
+        "events": events,
+        "attributes": [f"{KIND}\tArg:{QUOTE}, Value:{kinds}"],
+    }
+    return "\n".join(f"[{name}]\n" + "".join(f"{line}\n" for line in lines) for name, lines in sections.items())
+
+
+def import_map(inventory: schema.Inventory) -> dict[str, Any]:
+    """The MAP that imports an export of :func:`write` back into the three layers."""
+    events: dict[str, Any] = {}
+    for event_type, roles in inventory.event_roles.items():
+        name = brat_type(event_type)
+        if name in events:
+            raise ExportError(f"event types {events[name]['type']} and {event_type} both become {name} in brat")
+        events[name] = {"type": event_type, "roles": {role: role for role in roles}}
+    return {
+        "entities": {label: label for label in sorted(inventory.entity_labels)},
+        "quotes": {"relation": QUOTE, "content": CONTENT, "cue": CUE, "speaker": SPEAKER, "kind": KIND},
+        "events": events,
+    }
