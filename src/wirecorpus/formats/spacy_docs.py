@@ -88,7 +88,7 @@ def require_known(value: str, allowed: frozenset[str], what: str, where: str) ->
         raise ExportError(f"{where}: {what} {value!r} is not in the inventory")
 
 
-def annotated_spans(annotation: schema.AnnotationFile) -> Iterator[tuple[str, schema.Span | schema.Entity]]:
+def _annotated_spans(annotation: schema.AnnotationFile) -> Iterator[tuple[str, schema.Span | schema.Entity]]:
     """Every span of every layer, with the id of the record it belongs to."""
     for entity in annotation.entities:
         yield entity.id, entity
@@ -104,7 +104,7 @@ def article_doc(article: schema.Article, annotation: schema.AnnotationFile, inve
     """The article's tokens, cut at every span boundary, with the entities as ``doc.ents`` (``id_`` = entity id)."""
     where = pair_name(article, annotation)
     cuts = set()
-    for record_id, span in annotated_spans(annotation):
+    for record_id, span in _annotated_spans(annotation):
         if not 0 <= span.start < span.end <= len(article.text) or article.text[span.start : span.end] != span.text:
             raise ExportError(f"{where}: {record_id} {span.text!r} ({span.start}-{span.end}) does not match the article text")
         cuts.update((span.start, span.end))
