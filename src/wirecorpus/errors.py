@@ -57,3 +57,7 @@ class ImportRefused(WirecorpusError):
 
 class ExportError(WirecorpusError):
     """Annotation sets could not be exported."""
+
+
+class MapError(WirecorpusError):
+    """A MAP.json (how a tool's labels become layers) is not usable."""

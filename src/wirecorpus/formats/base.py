@@ -61,6 +61,11 @@ class ToolSpan:
     def end(self) -> int:
         return self.fragments[-1][1]
 
+    @property
+    def shown(self) -> str:
+        """The span as a report shows it: ``T12 Content 120 150;160 200``."""
+        return f"{self.id} {self.label} {';'.join(f'{start} {end}' for start, end in self.fragments)}"
+
 
 @dataclass(frozen=True)
 class ToolLink:
@@ -77,6 +82,12 @@ class ToolLink:
     arguments: tuple[tuple[str, str], ...]
     where: str
     attributes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """The link as a report shows it: ``E1 Attribution:T4 Content:T3 Cue:T2``."""
+        head = f"{self.label}:{self.trigger}" if self.trigger else self.label
+        return f"{self.id} {head} {' '.join(f'{role}:{target}' for role, target in self.arguments)}".rstrip()
 
 
 @dataclass

@@ -8,8 +8,9 @@ Reading (:func:`read`)
   the ``.ann`` stem is then the annotator: PolNeAR's ``attributions/<name>_4e07.ann`` with
   ``text/<name>.txt`` is annotator ``4e07``. An ``.ann`` with no text is a FormatError.
   The document's name is the text's stem.
-- Every ``.txt`` that no ``.ann`` pairs with is a document with no annotations: brat lists a
-  collection's documents by their ``.txt`` files, so a README.txt in a folder is one too.
+- A ``.txt`` that no ``.ann`` pairs with is no document: nobody annotated it, and reading it as
+  a document with no annotations would say that its text has none. So a folder of all the texts
+  can be given with one annotator's ``.ann`` files (PolNeAR's ``text/`` and ``attributions/*_4e07.ann``).
 - Texts are read as UTF-8 with ``\\r\\n`` kept as is: brat offsets count every character, and
   they are code points (Python string indices), so no offset is converted.
 - A T line stores its text, the fragments' texts joined by one space. A span whose stored text
@@ -85,13 +86,7 @@ def read(paths: Sequence[Path]) -> list[ToolDocument]:
         if path.suffix not in (".ann", ".txt") or not path.is_file():
             raise FormatError(f"{path}: not a brat .ann or .txt file, nor a folder of them")
     texts = [path for path in files if path.suffix == ".txt"]
-    documents, paired = [], set()
-    for ann in (path for path in files if path.suffix == ".ann"):
-        text, annotator = _text_of(ann, texts)
-        paired.add(text.resolve())
-        documents.append(_read_annotated(ann, text, annotator))
-    lone = [text for text in texts if text.resolve() not in paired]
-    return documents + [ToolDocument(name=text.stem, text=_read_text(text), where=str(text)) for text in lone]
+    return [_read_annotated(ann, *_text_of(ann, texts)) for ann in files if ann.suffix == ".ann"]
 
 
 def _annotator(ann_stem: str, text_stem: str) -> str | None:
