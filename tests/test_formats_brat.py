@@ -352,9 +352,10 @@ def test_brat_round_trip_seed_gold(seed, exported):
         assert roles["Content"] == (quote.content.start, quote.content.end)
         assert (spans[link.trigger].start, spans[link.trigger].end) == roles["Content"]
         assert roles.get("Cue") == (quote.cue and (quote.cue.start, quote.cue.end))
-        speaker = quote.speaker_span if quote.speaker is None else None
-        expected_speaker = entity_offsets.get(quote.speaker) or (speaker and (speaker.start, speaker.end))
-        assert roles.get("Speaker") == expected_speaker
+        # The speaker span when there is one, with its entity as SpeakerEntity; else the entity.
+        span = quote.speaker_span
+        assert roles.get("Speaker") == ((span.start, span.end) if span else entity_offsets.get(quote.speaker))
+        assert roles.get("SpeakerEntity") == (entity_offsets.get(quote.speaker) if span else None)
         assert link.attributes == (("Kind", quote.kind),)
     event_links = [link for link in document.links if link.label != "Quote"]
     assert len(event_links) == len(gold.events) > 0

@@ -33,9 +33,9 @@ Writing (:func:`write`)
   lines, then A lines. Entities keep their ``T`` ids; the spans of quotes and events are numbered
   after them, quotes first, then events, each in file order, so the output is deterministic.
 - A quote is a ``Content`` span, a ``Quote`` trigger span over the same text, a ``Cue`` span and
-  a ``Speaker`` span when it has them, an event ``Quote:T Content:T Cue:T Speaker:T`` (the
-  speaker is the entity when there is one, else the speaker span) and an attribute ``Kind``.
-  When a quote has both a speaker entity and a speaker span, the span is written but not linked.
+  a ``Speaker`` span when it has them, an event ``Quote:T Content:T Cue:T Speaker:T`` and an
+  attribute ``Kind``. The speaker is the speaker span when there is one, with the entity it
+  stands for as ``SpeakerEntity``; else the entity.
 - An event is a trigger span labelled with :func:`brat_type` of its type and an event line;
   a role that comes again is numbered as brat does (``Entity``, ``Entity2``, ``Entity3``).
 - brat keeps a T line's text on one line, and its editor splits a span at line breaks and tabs;
@@ -67,7 +67,7 @@ _T_ID = re.compile(r"T[0-9]+")
 TRUE = "true"  # the value of an attribute line that gives none (a binary attribute)
 
 # The types of the export's own making (annotation.conf, map.json).
-QUOTE, CONTENT, CUE, SPEAKER, KIND = "Quote", "Content", "Cue", "Speaker", "Kind"
+QUOTE, CONTENT, CUE, SPEAKER, SPEAKER_ENTITY, KIND = "Quote", "Content", "Cue", "Speaker", "SpeakerEntity", "Kind"
 _NO_PLACE = {
     "N": "a normalisation (a link to a knowledge base)",
     "#": "a note",
@@ -399,10 +399,12 @@ class _DocumentBuilder:
         trigger = self.span(QUOTE, quote.content)
         if quote.cue is not None:
             arguments.append((CUE, self.span(CUE, quote.cue)))
-        speaker_span = self.span(SPEAKER, quote.speaker_span) if quote.speaker_span is not None else None
-        speaker = self.entity(quote.speaker) if quote.speaker is not None else speaker_span
-        if speaker is not None:
-            arguments.append((SPEAKER, speaker))
+        if quote.speaker_span is not None:
+            arguments.append((SPEAKER, self.span(SPEAKER, quote.speaker_span)))
+            if quote.speaker is not None:
+                arguments.append((SPEAKER_ENTITY, self.entity(quote.speaker)))
+        elif quote.speaker is not None:
+            arguments.append((SPEAKER, self.entity(quote.speaker)))
         self.link(QUOTE, trigger, arguments, attributes=((KIND, quote.kind),))
 
     def event(self, event: schema.Event) -> None:
@@ -418,7 +420,7 @@ class _DocumentBuilder:
 
 def annotation_conf(inventory: schema.Inventory) -> str:
     """brat's ``annotation.conf`` for an export: the inventory's types and the export's own."""
-    events = [f"{QUOTE}\t{CONTENT}:{CONTENT}, {CUE}?:{CUE}, {SPEAKER}?:<ENTITY>|{SPEAKER}"]
+    events = [f"{QUOTE}\t{CONTENT}:{CONTENT}, {CUE}?:{CUE}, {SPEAKER}?:<ENTITY>|{SPEAKER}, {SPEAKER_ENTITY}?:<ENTITY>"]
     for event_type, roles in inventory.event_roles.items():
         events.append(f"{brat_type(event_type)}\t" + ", ".join(f"{role}*:<ENTITY>" for role in roles))
     kinds = "|".join(sorted(inventory.quote_kinds))
@@ -441,6 +443,9 @@ def import_map(inventory: schema.Inventory) -> dict[str, Any]:
         events[name] = {"type": event_type, "roles": {role: role for role in roles}}
     return {
         "entities": {label: label for label in sorted(inventory.entity_labels)},
-        "quotes": {"relation": QUOTE, "content": CONTENT, "cue": CUE, "speaker": SPEAKER, "kind": KIND},
+        "quotes": {
+            "relation": QUOTE, "content": CONTENT, "cue": CUE, "speaker": SPEAKER, "speaker_entity": SPEAKER_ENTITY,
+            "kind": KIND, "discontinuous_content": "outer-extent",
+        },
         "events": events,
     }

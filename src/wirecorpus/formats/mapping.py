@@ -25,8 +25,8 @@ the files it writes are exactly those keys)::
 
 Without a MAP (:meth:`LabelMap.default`), labels already in the inventory map to
 themselves, and quotes are links labelled ``Quote`` with ``Content``, ``Cue``,
-``Speaker`` and ``SpeakerEntity`` parts and a ``Kind`` attribute, as the brat export
-writes them.
+``Speaker`` and ``SpeakerEntity`` parts, a ``Kind`` attribute and content in pieces
+taken whole, as the brat export writes them.
 
 :func:`convert` turns one tool document into the layers. Everything it cannot carry
 over is a :class:`~wirecorpus.formats.base.Problem`: a span whose label the MAP does
@@ -100,7 +100,7 @@ class LabelMap:
     def default(cls, inventory: schema.Inventory) -> LabelMap:
         return cls(
             entities={label: label for label in sorted(inventory.entity_labels)},
-            quotes=QuoteMap(("Quote",), "Content", "Cue", "Speaker", "SpeakerEntity", "Kind"),
+            quotes=QuoteMap(("Quote",), "Content", "Cue", "Speaker", "SpeakerEntity", "Kind", OUTER_EXTENT),
             events={t: EventMap(t, {r: r for r in roles}) for t, roles in inventory.event_roles.items()},
         )
 
