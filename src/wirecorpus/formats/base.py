@@ -174,7 +174,7 @@ def json_values(path: Path) -> list[tuple[int, Any]]:
     Reads JSON Lines, one JSON document, and pretty-printed values in a row alike
     (doccano's own relation example is pretty-printed although named ``.jsonl``).
     A file that cannot be read, or anything that is not JSON, raises
-    :class:`FormatError` naming the file and the line.
+    :class:`FormatError` naming the file and the line the faulty value starts on.
     """
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -189,6 +189,7 @@ def json_values(path: Path) -> list[tuple[int, Any]]:
         try:
             value, end = decoder.raw_decode(text, start)
         except json.JSONDecodeError as error:
-            raise FormatError(f"{path}:{error.lineno}: not JSON: {error.msg}") from None
+            where = "" if error.lineno == line else f" (at line {error.lineno})"
+            raise FormatError(f"{path}:{line}: not JSON: {error.msg}{where}") from None
         values.append((line, value))
     return values
