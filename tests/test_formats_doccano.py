@@ -171,11 +171,16 @@ def test_doccano_offsets_are_utf16_units(tmp_path: Path) -> None:
     [
         ({"text": TEXT, "label": [[8, 12, "X"]]}, '[8, 12, "X"]', "falls inside a character outside the BMP"),
         ({"text": TEXT, "label": [[5, 5, "X"]]}, '[5, 5, "X"]', "empty, reversed or outside the text"),
+        ({"text": TEXT, "entities": [{"start_offset": 0, "end_offset": 6}]}, '{"start_offset": 0, "end_offset": 6}', "the label None is"),
         ({"text": TEXT, "label": ["positive"]}, '"positive"', "a label without offsets has no place"),
         ({"text": TEXT, "entities": [[0, 6, "City"]], "cats": ["flight"]}, '"flight"', "a document category has no place"),
         ({"text": TEXT, "label": [], "Comments": ["check the date"]}, '"check the date"', "a comment has no place"),
         (
-            {"text": TEXT, "entities": [{"id": 4, "label": "GPE", "start_offset": 0, "end_offset": 6}], "relations": [{"id": 1, "from_id": 4, "to_id": 9, "type": "in"}]},
+            {
+                "text": TEXT,
+                "entities": [{"id": 4, "label": "GPE", "start_offset": 0, "end_offset": 6}],
+                "relations": [{"id": 1, "from_id": 4, "to_id": 9, "type": "in"}],
+            },
             '{"id": 1, "from_id": 4, "to_id": 9, "type": "in"}',
             "links 9, which is not a span of this record",
         ),
@@ -191,7 +196,14 @@ def test_doccano_problems(tmp_path: Path, record: dict[str, Any], item: str, why
 def test_doccano_record_names_and_1x_users(tmp_path: Path) -> None:
     documents = _read_lines(
         tmp_path,
-        {"id": 31, "text": "Kremlin", "annotations": [{"label": 3, "start_offset": 0, "end_offset": 7, "user": 5}, {"label": 4, "start_offset": 0, "end_offset": 7, "user": 6}]},
+        {
+            "id": 31,
+            "text": "Kremlin",
+            "annotations": [
+                {"label": 3, "start_offset": 0, "end_offset": 7, "user": 5},
+                {"label": 4, "start_offset": 0, "end_offset": 7, "user": 6},
+            ],
+        },
         {"id": 32, "text": "nobody annotated this", "annotations": []},
         {"text": "Kremlin", "label": [[0, 7, "ORG"]]},
     )

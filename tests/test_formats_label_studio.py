@@ -214,7 +214,10 @@ def test_label_studio_region_note_is_a_problem_and_the_span_stays(tmp_path: Path
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('[{"id": 1, "data": {"text": "a"}}\n,\n{oops}]', "export.json:1: not JSON: Expecting property name enclosed in double quotes (at line 3)"),
+        (
+            '[{"id": 1, "data": {"text": "a"}}\n,\n{oops}]',
+            "export.json:1: not JSON: Expecting property name enclosed in double quotes (at line 3)",
+        ),
         ('{"id": 1, "data": {"text": "a"}}', "export.json: not a Label Studio JSON export"),
         ('[{"data": {"text": "a"}}]', "export.json: a task without an id"),
         ('[{"id": 4, "data": {"a": "x", "b": "y"}}]', "export.json#task-4: no text"),

@@ -104,7 +104,9 @@ def _read(tmp_path: Path, *records: dict[str, Any]) -> list[ToolDocument]:
     return prodigy.read([tmp_path])
 
 
-@pytest.mark.parametrize(("answer", "why"), [("reject", "answer is reject"), ("ignore", "answer is ignore"), (None, "the record has no answer")])
+@pytest.mark.parametrize(
+    ("answer", "why"), [("reject", "answer is reject"), ("ignore", "answer is ignore"), (None, "the record has no answer")]
+)
 def test_prodigy_records_not_accepted_are_problems(tmp_path: Path, answer: str | None, why: str) -> None:
     record = _record(spans=[ZELENSKY], answer=answer)
     if answer is None:
@@ -155,7 +157,12 @@ def test_prodigy_relations_by_offsets_and_label(tmp_path: Path) -> None:
 
 
 def test_prodigy_names_and_annotators(tmp_path: Path) -> None:
-    documents = _read(tmp_path, _record(_session_id="news-ana"), _record(_annotator_id="news-bo", _session_id="news-bo"), {"text": "x", "answer": "accept"})
+    documents = _read(
+        tmp_path,
+        _record(_session_id="news-ana"),
+        _record(_annotator_id="news-bo", _session_id="news-bo"),
+        {"text": "x", "answer": "accept"},
+    )
     assert [(doc.name, doc.annotator) for doc in documents] == [("42", "news-ana"), ("42", "news-bo"), ("line-3", None)]
 
 

@@ -72,7 +72,8 @@ def _record_documents(path: Path, line: int, record: Any) -> list[ToolDocument]:
         if user is None:
             _add_links(document, record.get("relations", []))
             for key, what in NOT_CONVERTED.items():
-                document.problems += [_problem(where, item, f"{what} has no place in a tool document") for item in record.get(key, [])]
+                why = f"{what} has no place in a tool document"
+                document.problems += [_problem(where, item, why) for item in record.get(key, [])]
         documents.append(document)
     return documents
 
@@ -102,6 +103,8 @@ def _add_spans(document: ToolDocument, items: list[Any]) -> None:
             document.problems.append(_problem(document.where, item, f"{why} has no place in a tool document"))
             continue
         try:
+            if type(label) not in (str, int):  # doccano 1.x: the id of a label of the project
+                raise ValueError(f"the label {label!r} is neither a name nor a label id")
             utf16_start, utf16_end = checked_fragment(start, end, index.units)
             fragment = (index.code_point(utf16_start), index.code_point(utf16_end))
         except ValueError as error:
@@ -119,7 +122,8 @@ def _add_links(document: ToolDocument, relations: list[Any]) -> None:
         ends = (str(relation.get("from_id")), str(relation.get("to_id")))
         missing = [end for end in ends if end not in span_ids]
         if missing:
-            document.problems.append(_problem(document.where, relation, f"links {', '.join(missing)}, which is not a span of this record"))
+            why = f"links {', '.join(missing)}, which is not a span of this record"
+            document.problems.append(_problem(document.where, relation, why))
             continue
         link_id = str(relation.get("id", f"relation-{number}"))
         document.links.append(ToolLink(link_id, relation["type"], None, (("from", ends[0]), ("to", ends[1])), document.where))

@@ -21,10 +21,10 @@ What becomes what:
 - Any other result (choices, textarea, rating, rectanglelabels, ...) and a
   region's note (the result's ``meta``) become Problems.
 
-Offsets. Label Studio counts characters in the browser. Before 2022 it
+Offsets. Label Studio counts characters in the browser. Until 2022 it
 counted UTF-16 code units, so every offset after an emoji was one more than a
 Python index (Label Studio issue #1347); since label-studio-frontend PR #308
-it counts code points (its own tests: in "🐱 Warning: This is a test text",
+(merged in 2022) it counts code points (its own tests: in "🐱 Warning: This is a test text",
 "test" is 21-25). A project annotated across an upgrade holds both. Each span
 is therefore read both ways and taken in the reading whose covered text is the
 result's ``value.text``, code points first. ``value.text`` is compared as
