@@ -262,6 +262,8 @@ TEST_TYPES = {
     "de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.Token": ("uima.tcas.Annotation", {}),
     "org.example.Other": ("uima.tcas.Annotation", {}),
     NAMED_ENTITY: ("uima.tcas.Annotation", {"value": "uima.cas.String"}),
+    "de.tudarmstadt.ukp.dkpro.core.api.ner.type.Person": (NAMED_ENTITY, {}),
+    "org.dkpro.core.api.xml.type.XmlElement": ("uima.tcas.Annotation", {}),
 }
 
 
@@ -285,6 +287,8 @@ def test_inception_xmi_relations_chains_and_problems(tmp_path: Path) -> None:
     second = link(begin=8, end=11)
     first = link(begin=0, end=3, next=second)
     cas.add_all([ann, bob, token, first, second, ts.get_type("org.example.Other")(begin=17, end=21)])
+    cas.add(ts.get_type("de.tudarmstadt.ukp.dkpro.core.api.ner.type.Person")(begin=17, end=21))  # no value
+    cas.add(ts.get_type("org.dkpro.core.api.xml.type.XmlElement")(begin=0, end=22))  # structure: skipped
     cas.add(relation(begin=8, end=11, Governor=ann, Dependent=bob, kind="knows"))
     cas.add(relation(begin=4, end=7, Governor=token, Dependent=bob))
     cas.add_all([ts.get_type("webanno.custom.RefChain")(first=first), ts.get_type("webanno.custom.DocMeta")(topic="x")])
@@ -294,9 +298,10 @@ def test_inception_xmi_relations_chains_and_problems(tmp_path: Path) -> None:
 
     doc = read_one(tmp_path / "doc.xmi")
     ids = {covered(doc)[span.id]: span.id for span in doc.spans}
-    assert [(s.label, s.attributes) for s in doc.spans] == [
-        ("A", (("checked", "true"), ("confidence", "3"), ("zeta", "Z"))),  # alpha comes first by name
-        ("Span", ()),
+    assert sorted((covered(doc)[s.id], s.label, s.attributes) for s in doc.spans) == [
+        ("Ann", "A", (("checked", "true"), ("confidence", "3"), ("zeta", "Z"))),  # alpha comes first by name
+        ("Bob", "Span", ()),
+        ("Oslo", "Person", ()),  # a NamedEntity subtype without a value
     ]
     arguments = (("Governor", ids["Ann"]), ("Dependent", ids["Bob"]))
     assert [(link.label, link.trigger, link.arguments) for link in doc.links] == [("knows", None, arguments)]
@@ -409,6 +414,28 @@ def test_inception_project_export_zip(tmp_path: Path) -> None:
         ("letter.tsv", "CURATION_USER", f"{export}/curation/letter.tsv/CURATION_USER.tsv", 10),
         ("letter.tsv", "anna", f"{export}/annotation/letter.tsv/anna.tsv", 10),
     ]
+
+
+def test_inception_reads_a_folder_with_a_named_type_system() -> None:
+    docs = inception.read([XMI_DIR, INCEPTION_TYPESYSTEM])  # the slot fixture has its own type system beside it
+    assert sorted(doc.name for doc in docs) == sorted(Path(name).stem for name in XMI_EXPECTED)
+
+
+@pytest.mark.parametrize(
+    ("given", "identity"),
+    [
+        ("export/annotation/letter.tsv/anna.tsv", ("letter.tsv", "anna")),
+        ("export/annotation", ("letter.tsv", "anna")),
+        ("export", ("letter.tsv", "anna")),
+        ("export/annotation/letter.tsv", ("anna", None)),
+    ],
+)
+def test_inception_names_from_the_folder_layout(tmp_path: Path, given: str, identity: tuple[str, str | None]) -> None:
+    path = tmp_path / "export" / "annotation" / "letter.tsv" / "anna.tsv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes((TSV_DIR / "test_input.tsv").read_bytes())
+    doc = read_one(tmp_path / given)
+    assert (doc.name, doc.annotator) == identity and doc.where == str(path)
 
 
 def test_inception_zip_members_stay_in_the_temporary_folder(tmp_path: Path) -> None:

@@ -28,8 +28,8 @@ dkpro-cassis already turns UIMA's UTF-16 offsets into code points while
 loading (its issue #135, 2020), so they are used as they come, never turned
 twice; an offset it cannot turn (inside a surrogate pair, or outside the
 text) makes the file unreadable. Span ids are the xmi:ids. Layers (see
-:mod:`.inception_layers`): NamedEntity and ``webanno.custom.*`` annotations
-are spans; a custom layer with ``Governor`` and ``Dependent`` features is a
+:mod:`.inception_layers`): NamedEntity (with its subtypes) and
+``webanno.custom.*`` annotations are spans; a custom layer with ``Governor`` and ``Dependent`` features is a
 relation, ``ToolLink(trigger=None, arguments=(("Governor", id), ("Dependent",
 id)))`` with the relation's xmi:id; a span with slot features (arrays of link
 structures with ``role`` and ``target``) is the trigger of a ToolLink with
@@ -58,7 +58,7 @@ import cassis
 
 from ..errors import FormatError
 from .base import Problem, ToolDocument, ToolLink, ToolSpan, files_under
-from .inception_layers import is_known_layer, is_structure, label_and_attributes
+from .inception_layers import NAMED_ENTITY, is_known_layer, is_structure, label_and_attributes
 from .inception_tsv import read_tsv
 
 DOCUMENT_SUFFIXES = (".xmi", ".tsv")
@@ -239,7 +239,7 @@ class XmiReader:
                 self.chain(fs)
             elif not self.cas.typesystem.is_instance_of(type_name, ANNOTATION_TYPE):
                 self.problem(fs, type_name, "a document-level annotation (no text span) has no place in the schema")
-            elif not is_known_layer(type_name):
+            elif not (is_known_layer(type_name) or self.is_named_entity(fs)):
                 self.problem(fs, f"{type_name} {fs.get_covered_text()!r}", "an annotation type with no place in the schema")
             elif all(fs.type.get_feature(name) for name in RELATION_FEATURES):
                 relations.append(fs)
@@ -277,8 +277,14 @@ class XmiReader:
             values[name] = value
         return values, texts
 
+    def is_named_entity(self, fs: Any) -> bool:
+        """NamedEntity or a subtype (is_instance_of needs NamedEntity in the type system)."""
+        ts = self.cas.typesystem
+        return ts.contains_type(NAMED_ENTITY) and ts.is_instance_of(fs.type.name, NAMED_ENTITY)
+
     def span(self, fs: Any) -> None:
-        label, attributes = label_and_attributes(fs.type.name, *self.values(fs, ()))
+        values, texts = self.values(fs, ())
+        label, attributes = label_and_attributes(fs.type.name, values, texts, named_entity=self.is_named_entity(fs))
         span = ToolSpan(str(fs.xmiID), label, ((fs.begin, fs.end),), f"{self.where}#{fs.xmiID}", attributes)
         self.doc.spans.append(span)
         self.spans[span.id] = span
@@ -289,7 +295,8 @@ class XmiReader:
         return ident if ident in self.spans else None
 
     def relation(self, fs: Any) -> None:
-        label, attributes = label_and_attributes(fs.type.name, *self.values(fs, RELATION_FEATURES))
+        values, texts = self.values(fs, RELATION_FEATURES)
+        label, attributes = label_and_attributes(fs.type.name, values, texts, named_entity=False)
         ends = {role: getattr(fs, role) for role in RELATION_FEATURES}
         missing = [f"{role} {end.type.name if end else 'not set'}" for role, end in ends.items() if not self.span_id(end)]
         if missing:

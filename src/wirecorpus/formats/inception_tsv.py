@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 
 from ..errors import FormatError
 from .base import Problem, ToolDocument, ToolLink, ToolSpan, Utf16Offsets
-from .inception_layers import is_known_layer, is_structure, label_and_attributes, short_name
+from .inception_layers import NAMED_ENTITY, is_known_layer, is_structure, label_and_attributes, short_name
 
 FORMAT_LINE = re.compile(r"#FORMAT=WebAnno TSV 3\.[123]")
 LAYER_PREFIXES = {"#T_SP=": "span", "#T_RL=": "relation", "#T_CH=": "chain"}
@@ -420,7 +420,7 @@ class TsvReader:
             item = f"{type_name} {doc.text[start:end]!r}"
             doc.problems.append(Problem(where, item, "a layer with no place in the schema"))
             return
-        label, attributes = label_and_attributes(type_name, span.values, span.values)
+        label, attributes = label_and_attributes(type_name, span.values, span.values, named_entity=type_name == NAMED_ENTITY)
         doc.spans.append(ToolSpan(span.id, label, ((start, end),), where, attributes))
 
     def resolve(self, type_name: str, reference: tuple[str, int], line: int) -> SpanDraft:
@@ -439,7 +439,7 @@ class TsvReader:
         where = f"{self.where}:{relation.line}"
         type_name = relation.layer.type_name
         base = next(column.refers_to for column in relation.layer.columns if column.kind == "governor")
-        label, attributes = label_and_attributes(type_name, relation.values, relation.values)
+        label, attributes = label_and_attributes(type_name, relation.values, relation.values, named_entity=False)
         if not (is_known_layer(type_name) and is_known_layer(base)):
             item = f"{type_name} {label} {relation.governor[0]} -> {relation.dependent[0]}"
             doc.problems.append(Problem(where, item, f"a relation over {base}, which has no place in the schema"))
