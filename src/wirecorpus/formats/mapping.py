@@ -17,7 +17,7 @@ the files it writes are exactly those keys)::
   ``discontinuous_content``: ``"report"`` (default: a content span in pieces is not
   converted) or ``"outer-extent"`` (it becomes the stretch from its first to its last
   character). For a binary relation whose roles are generic (``Arg1``, ``from``), a
-  part is known by the label of its span. Links that share a content span make one
+  part is known by the label of its span, and an entity mention is the speaker. Links that share a content span make one
   quote; the trigger span of a quote link (brat events need one) is consumed.
 - ``events``: link label -> ``{"type": event type, "roles": {tool role: role}}``; the
   link's trigger span is the trigger, and a brat role with a number (``Theme2``) is its

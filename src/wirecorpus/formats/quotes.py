@@ -85,11 +85,12 @@ def _link_parts(conversion: _Conversion, link: ToolLink) -> dict[str, str] | Non
     parts: dict[str, str] = {}
     for role, span_id in link.arguments:
         span = conversion.spans.get(span_id)
-        part = quotes.part_of(role) or (quotes.part_of(span.label) if span is not None else None)
+        part = quotes.part_of(role) or (_part_of_span(conversion, span) if span is not None else None)
         if part is None or span is None:
             why = "names no span of the document" if span is None else f"role {role!r} is not a quote part in the map"
             conversion._problem(link.where, f"{role}:{span_id} of {link.id}", why)
         elif part in parts:
+            conversion.used.add(span_id)
             conversion._problem(link.where, f"{role}:{span_id} of {link.id}", f"a second {part} in one link; the first is kept")
         else:
             parts[part] = span_id
@@ -97,6 +98,15 @@ def _link_parts(conversion: _Conversion, link: ToolLink) -> dict[str, str] | Non
         conversion._problem(link.where, link.shown, "a quote link with no content")
         return None
     return parts
+
+
+def _part_of_span(conversion: _Conversion, span) -> str | None:
+    """A binary relation's end is the part its label names; an entity mention at the other end is the speaker."""
+    quotes = conversion.label_map.quotes
+    part = quotes.part_of(span.label)
+    if part is None and quotes.speaker is not None and span.id in conversion.entity_of:
+        return "speaker"
+    return part
 
 
 def _kind_attribute(conversion: _Conversion, link: ToolLink) -> str | None:
