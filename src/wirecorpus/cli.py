@@ -96,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", parents=[common], help="check articles and annotation files")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the whole repository)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format: text, JSON Lines, or GitHub Actions annotations (default: text)",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", parents=[common], help="build the Hugging Face dataset release")
