@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SEED_ID
+from conftest import REPO, SEED_ID
 
 from wirecorpus import cli
 from wirecorpus.validate import validate
@@ -229,3 +229,26 @@ def test_validate_changes_cli_refuses_paths_with_a_ref(git_repo: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["validate", "--root", str(git_repo), "--changed-since", "main", str(git_repo / HAND)])
     assert exit_info.value.code == 2
+
+
+def test_validate_changes_readme_shows_a_real_run(git_repo: Path, tmp_path: Path, capsys) -> None:
+    """README.md's pull-request example: a clone's branch adds a hand set with two mistakes."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(git_repo), str(clone)], check=True, capture_output=True)
+    git(clone, "checkout", "-q", "-b", "a2")
+    target = clone / "annotations" / "hand" / "a2" / f"{SEED_ID}.json"
+    target.parent.mkdir()
+    shutil.copy(clone / HAND, target)
+
+    def two_mistakes(data: dict) -> None:
+        data["annotator"]["name"] = "a2"
+        data["entities"][7]["end"] += 1
+        data["entities"][7]["text"] += " "
+        data["quotes"][0]["speaker"] = "T99"
+
+    edit_json(target, two_mistakes)
+    commit_all(clone, "a2")
+    command = "wirecorpus validate --changed-since origin/main --format github"
+    assert cli.main([*command.split()[1:], "--root", str(clone)]) == 1
+    out, err = capsys.readouterr()
+    assert f"$ {command}\n{err}{out}```" in (REPO / "README.md").read_text(encoding="utf-8")
