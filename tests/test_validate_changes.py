@@ -113,6 +113,17 @@ def test_validate_changes_added_annotation_file_with_an_error(git_repo: Path, co
     assert ids_by_path(report) == {added: {"span-text-mismatch"}}
 
 
+@pytest.mark.parametrize("committed", [False, True], ids=["untracked", "committed"])
+def test_validate_changes_reads_any_file_name(git_repo: Path, committed: bool) -> None:
+    """git quotes names with spaces or non-ASCII letters unless asked for NUL-separated output."""
+    odd = "annotations/hand/a1/Ünïcode name, with: marks.json"
+    shutil.copy(git_repo / HAND, git_repo / odd)
+    if committed:
+        commit_on_branch(git_repo, "odd name")
+    assert changed_files(root=git_repo, since="main").present == (odd,)
+    assert ids_by_path(validate_changes(root=git_repo, since="main")[1]) == {odd: {"annotation-path-mismatch"}}
+
+
 def test_validate_changes_modified_article_checks_its_annotations_and_splits(git_repo: Path) -> None:
     edit_json(git_repo / ARTICLE, lambda data: data.update(license="cc-by-4.0"))
     scope, report = validate_changes(root=git_repo, since="main")
