@@ -33,7 +33,13 @@ def cmd_ingest(args: argparse.Namespace, root: Path) -> int:
 def cmd_validate(args: argparse.Namespace, root: Path) -> int:
     from .validate import render, validate
 
-    report = validate(args.paths or None, root=root)
+    if args.changed_since is None:
+        report = validate(args.paths or None, root=root)
+    else:
+        from .validate.changes import validate_changes
+
+        scope, report = validate_changes(root=root, since=args.changed_since)
+        print(f"wirecorpus: {scope.describe()}", file=sys.stderr)
     sys.stdout.write(render(report, format=args.format))
     return 0 if report.ok else 1
 
@@ -129,8 +135,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("validate", parents=[common], help="check articles and annotation files")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the whole repository)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    targets = p.add_mutually_exclusive_group()
+    targets.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH", help="files or folders (default: the whole repository)")
+    targets.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="the files changed since a git ref (working tree against REF, untracked files too), "
+        "with the corpus checks those changes can break",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format: text, JSON Lines, or GitHub Actions annotations (default: text)",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", parents=[common], help="build the Hugging Face dataset release")
