@@ -312,3 +312,32 @@ def test_importer_projection_follows_offsets(pieces: list[str], data) -> None:
     assert normalised.text[start:end] == unicodedata.normalize("NFC", text[i:j].replace("\r\n", "\n"))
     for body, located in candidates(text):
         assert normalised.text[located.start : located.start + located.length] == body
+
+
+# --------------------------------------------------------------------------
+# Every tool's real export goes through the same import: what converts comes in and validates.
+
+EXTERNAL_IMPORTS = [
+    ("brat", ["brat_tutorial_news"], {"entities": {"Person": "PERSON", "Organization": "ORG", "GPE": "GPE"}}),
+    ("inception", ["uima_xmi_fixtures/xmi__cas_with_smileys.xmi", "uima_xmi_fixtures/typesystems__inception_typesystem.xml"], {"entities": {"OTH": "PRODUCT"}}),
+    ("inception", ["webanno_tsv3_fixtures/test_input.tsv"], {"entities": {"PERaddressee": "PERSON", "PERauthor": "PERSON", "PLACEfrom": "GPE", "DATEletter": "DATE"}}),
+    ("doccano", ["doccano_jsonl_fixtures/doccano_official_examples/export_sequence_labeling_example.jsonl", "doccano_jsonl_fixtures/labeling/labeling_text_label.jsonl"], {"entities": {"LOC": "GPE", "PER": "PERSON", "ORG": "ORG", "PERSON": "PERSON"}}),
+    ("prodigy", ["prodigy_jsonl/ner_fashion_brands__fashion_brands_eval.jsonl"], {"entities": {"FASHION_BRAND": "ORG"}}),
+]
+
+
+@pytest.mark.parametrize(("fmt", "paths", "label_map"), EXTERNAL_IMPORTS, ids=[f"{f}-{p[0]}" for f, p, _ in EXTERNAL_IMPORTS])
+def test_importer_real_exports_of_every_tool(tmp_path: Path, shared_dir: Path, fmt: str, paths: list[str], label_map: dict) -> None:
+    root = new_repo(tmp_path / "repo")
+    report = import_annotations(
+        fmt, [shared_dir / "external" / p for p in paths], root=root, annotator="x1",
+        map_path=write_map(tmp_path, label_map), new_articles=NewArticles(source="ext", date=datetime.date(2024, 1, 1)),
+        skip_unconvertible=True,
+    )
+    written = [d for d in report.documents if d.status == "written"]
+    assert sum(d.counts["entities"] for d in written) > 0
+    assert all(problem.where and problem.why for problem in report.problems)
+    assert validate(None, root=root).ok
+    for document in written:
+        record = corpus.read_annotation(root / document.target)
+        assert record.layers == ["entities"] and len(record.entities) == document.counts["entities"]

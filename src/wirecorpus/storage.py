@@ -47,11 +47,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
+# One lock object per lock file, so that a step holding the lock can call another that takes it
+# (a FileLock counts nested acquisitions; two objects on one file would wait for each other).
+_LOCKS: dict[str, FileLock] = {}
+
+
 @contextlib.contextmanager
 def repository_lock(root: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """Hold the repository's write lock (``.wirecorpus.lock`` at its root) for the block."""
-    path = Path(root) / LOCK_NAME
-    lock = FileLock(str(path), timeout=timeout)
+    """Hold the repository's write lock (``.wirecorpus.lock`` at its root) for the block; re-entrant."""
+    path = Path(root).resolve() / LOCK_NAME
+    lock = _LOCKS.setdefault(str(path), FileLock(str(path), timeout=timeout))
     try:
         with lock:
             yield
