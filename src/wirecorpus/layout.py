@@ -5,6 +5,7 @@
     corpus/splits.json                               article id -> train|test
     raw/<source>/<sha256 of the bytes, 16 hex>.<ext> raw files ingested from outside the repository
     annotations/<kind>/<set>/<article-id>.json       annotation sets; kind is hand or model
+    annotations/gold.json                            article id -> its gold hand set (at most one)
     releases/<version>.json                          what each release held
     dist/wirecorpus-<version>/                       a built release
 
@@ -30,6 +31,7 @@ RELEASES_DIR = Path("releases")
 DIST_DIR = Path("dist")
 SCHEMA_PATH = ANNOTATIONS_DIR / "schema.json"
 SPLITS_PATH = CORPUS_DIR / "splits.json"
+GOLD_PATH = ANNOTATIONS_DIR / "gold.json"  # article id -> the name of its gold hand set
 ANNOTATOR_KINDS = ("hand", "model")
 RELEASE_PREFIX = "wirecorpus-"
 
