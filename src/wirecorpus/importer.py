@@ -280,6 +280,9 @@ def numbered(converted: Converted) -> tuple[list[schema.Entity], list[schema.Quo
     return renamed, quotes, events
 
 
+_WOULD = {"written": "to write", "replaced": "to replace", "unchanged": "unchanged", "refused": "refused"}
+
+
 def render_report(report: ImportReport, *, verbose: bool = False) -> str:
     """What came in and what was reported: a line per problem, per document (verbose), and the totals."""
     lines = [f"problem: {problem}" for problem in report.problems]
@@ -293,7 +296,8 @@ def render_report(report: ImportReport, *, verbose: bool = False) -> str:
         if d.status != "refused":
             totals.update(d.counts)
     lines.append(f"layers: {', '.join(report.layers)}; came in: " + ", ".join(f"{totals[layer]} {layer}" for layer in report.layers))
-    files = ", ".join(f"{report.count(s)} {s}" for s in ("written", "replaced", "unchanged", "refused"))
+    wrote = not (report.refused or report.dry_run)
+    files = ", ".join(f"{report.count(s)} {s if wrote else _WOULD[s]}" for s in ("written", "replaced", "unchanged", "refused"))
     new = sum(1 for d in report.documents if d.new_article and d.status != "refused")
     lines.append(f"{len(report.documents)} document(s): {files} annotation file(s); {new} new article(s); {len(report.problems)} problem(s)")
     if report.refused:
