@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from wirecorpus import card
-from wirecorpus.build import build
+from wirecorpus import __version__, card
+from wirecorpus.build import BUILD_LOCK_NAME, build, stale_staging
 from wirecorpus.cli import main
 from wirecorpus.errors import BuildError, ValidationFailed
 
@@ -26,8 +26,9 @@ def break_first_span(root: Path) -> None:
 
 
 def assert_nothing_written(root: Path) -> None:
+    """dist/ holds at most the build's lock file: no release, no staging folder."""
     dist = root / "dist"
-    assert not dist.exists() or list(dist.iterdir()) == []
+    assert not dist.exists() or {p.name for p in dist.iterdir()} <= {BUILD_LOCK_NAME}
 
 
 def test_build_errors_refuses_validation_errors(release_repo: Path) -> None:
@@ -58,7 +59,7 @@ def test_build_errors_existing_release_up_to_date(release_repo: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in release.rglob("*")}
     assert build(root=release_repo) == release
     assert {p: p.stat().st_mtime_ns for p in release.rglob("*")} == before
-    assert [p.name for p in release.parent.iterdir()] == [release.name]
+    assert sorted(p.name for p in release.parent.iterdir()) == [BUILD_LOCK_NAME, release.name]
 
 
 def test_build_errors_existing_release_differs(release_repo: Path) -> None:
@@ -71,7 +72,7 @@ def test_build_errors_existing_release_differs(release_repo: Path) -> None:
     assert "already exists with different content; bump the version" in str(caught.value)
     assert "or remove the folder" in str(caught.value)
     assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
-    assert [p.name for p in release.parent.iterdir()] == [release.name]
+    assert sorted(p.name for p in release.parent.iterdir()) == [BUILD_LOCK_NAME, release.name]
 
 
 @pytest.mark.parametrize(
@@ -91,3 +92,16 @@ def test_build_errors_cli(release_repo: Path, capsys, prepare: str, status: int,
     captured = capsys.readouterr()
     assert captured.out.startswith(out) and err in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_build_errors_removes_the_staging_folders_of_killed_builds(release_repo: Path) -> None:
+    """A killed build leaves its hidden staging folder; the next build (holding the build lock) removes it."""
+    dist = release_repo / "dist"
+    stale = [dist / f".wirecorpus-{__version__}.k1ll3d_x", dist / ".wirecorpus-0.0.1.abcd1234"]
+    kept = [dist / ".wirecorpus-0.0.1.not-a-staging-folder", dist / ".cache", dist / "notes.wirecorpus-0.0.1.abcd1234"]
+    for folder in stale + kept:
+        (folder / "data").mkdir(parents=True)
+        (folder / "data" / "train-00000.partial").write_bytes(b"half a shard")
+    assert stale_staging(dist / f"wirecorpus-{__version__}") == sorted(stale)
+    release = build(root=release_repo)
+    assert sorted(p.name for p in dist.iterdir()) == sorted([BUILD_LOCK_NAME, release.name, *(p.name for p in kept)])

@@ -31,7 +31,7 @@ def test_cli_subcommand_help(name, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["frobnicate"], ["ingest"], ["validate", "--format", "xml"], ["evaluate", "--gold", "hand/a1"], ["annotate", "--n-process", "two"]],
+    [[], ["frobnicate"], ["validate", "--format", "xml"], ["evaluate", "--gold", "hand/a1"], ["annotate", "--n-process", "two"]],
 )
 def test_cli_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import unicodedata
 from pathlib import Path
@@ -12,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SEED, SEED_ID
-from wirecorpus import cli, corpus, layout, schema, splits
-from wirecorpus.errors import IngestError
-from wirecorpus.ingest import ingest, normalize_text, parse_dateline, parse_raw
+from wirecorpus import cli, corpus, layout, schema, splits, storage
+from wirecorpus.errors import IngestError, RepositoryError
+from wirecorpus.ingest import Ingested, ingest, ingest_text, normalize_text, parse_dateline, parse_raw
+from wirecorpus.validate import validate
 
 SEED_RECORD = REPO / "corpus" / "tass" / "2020" / f"{SEED_ID}.json"
 
@@ -158,11 +160,106 @@ def test_ingest_refuses_an_unknown_or_malformed_source(empty_repo, body, source,
     assert problem in report.refused[0][1] and not layout.article_files(empty_repo)
 
 
-def test_ingest_refuses_files_outside_the_repository(empty_repo, tmp_path_factory):
-    outside = tmp_path_factory.mktemp("elsewhere") / "a.txt"
-    outside.write_text("date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.", encoding="utf-8")
+def raw_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / layout.RAW_DIR).rglob("*") if p.is_file()) if (root / layout.RAW_DIR).exists() else []
+
+
+def test_ingest_keeps_a_raw_copy_of_a_file_from_outside(empty_repo, tmp_path_factory):
+    data = b"date 2021-03-04\r\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.\r\n"
+    outside = tmp_path_factory.mktemp("elsewhere") / "a.TXT"
+    outside.write_bytes(data)
     report = ingest([outside], root=empty_repo)
-    assert "lies outside the repository" in report.refused[0][1]
+    assert report.ok and len(report.added) == 1
+    (article,) = corpus.iter_articles(empty_repo)
+    expected = f"raw/xinhua/{hashlib.sha256(data).hexdigest()[:16]}.txt"
+    assert article.origin == expected and raw_files(empty_repo) == [empty_repo / expected]
+    assert (empty_repo / expected).read_bytes() == data
+    assert parse_raw((empty_repo / article.origin).read_bytes(), name=article.origin).text == article.text
+    assert validate(None, root=empty_repo).ok
+
+
+def test_ingest_again_from_outside_is_a_no_op_and_keeps_one_raw_copy(empty_repo, tmp_path_factory):
+    data = b"date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose."
+    first, second = (tmp_path_factory.mktemp(name) / "a.txt" for name in ("one", "two"))
+    for path in (first, second):
+        path.write_bytes(data)
+    added = ingest([first], root=empty_repo).added
+    kept = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in raw_files(empty_repo) + layout.article_files(empty_repo)}
+    again = ingest([first, second], root=empty_repo)
+    assert again.added == [] and again.unchanged == [str(first), str(second)] and again.ok
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in raw_files(empty_repo) + layout.article_files(empty_repo)} == kept
+    assert len(raw_files(empty_repo)) == 1 and len(added) == 1
+
+
+def test_ingest_inside_the_repository_keeps_the_file_as_origin(empty_repo):
+    raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    assert ingest([raw], root=empty_repo).ok
+    assert [a.origin for a in corpus.iter_articles(empty_repo)] == ["raw/a.txt"]
+    assert raw_files(empty_repo) == [raw]
+
+
+def test_ingest_refuses_to_overwrite_a_raw_copy_with_other_bytes(empty_repo, tmp_path_factory):
+    data = b"date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose."
+    outside = tmp_path_factory.mktemp("elsewhere") / "a.txt"
+    outside.write_bytes(data)
+    kept = empty_repo / layout.raw_relpath(source="xinhua", data=data, suffix=".txt")
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"edited by hand")
+    report = ingest([outside], root=empty_repo)
+    assert "holds other bytes than its name says" in report.refused[0][1]
+    assert kept.read_bytes() == b"edited by hand" and not layout.article_files(empty_repo)
+
+
+def test_ingest_text_with_the_date_from_the_caller(empty_repo):
+    data = "WASHINGTON (AP) — The Senate voted on Tuesday.\n".encode("utf-8")
+    first = ingest_text(data, name="doc-7.txt", root=empty_repo, date=datetime.date(2022, 5, 3))
+    article = first.article
+    assert first.added and (article.date, article.source, article.text) == (datetime.date(2022, 5, 3), "ap", data.decode().strip())
+    assert (empty_repo / article.origin).read_bytes() == data and article.origin.startswith("raw/ap/")
+    assert corpus.read_article(layout.article_path(empty_repo, article)) == article
+    assert splits.assignment(empty_repo) == {article.id: splits.split_for(article.id)}
+    again = ingest_text(data, name="other-name.txt", root=empty_repo, date=datetime.date(2022, 5, 3))
+    assert again == Ingested(article, added=False)
+    with pytest.raises(IngestError, match="^doc-8.txt: the same text is already in the corpus as ap-20220503-"):
+        ingest_text(data, name="doc-8.txt", root=empty_repo, date=datetime.date(2022, 5, 4))
+    with pytest.raises(IngestError, match="^doc-9.txt: the article body is empty"):
+        ingest_text(b" \n", name="doc-9.txt", root=empty_repo, source="ap", date=datetime.date(2022, 5, 4))
+
+
+def test_ingest_text_under_a_lock_the_caller_holds(empty_repo):
+    """An importer may hold the repository lock while it ingests a text and writes what belongs to it."""
+    with storage.repository_lock(empty_repo, timeout=5):
+        ingested = ingest_text(b"date 2022-05-03\nSome text.", name="d.txt", root=empty_repo, source="ap")
+        assert ingested.added and layout.article_path(empty_repo, ingested.article).is_file()
+
+
+def test_ingest_gives_articles_without_a_split_their_split(empty_repo, capsys):
+    raws = [write_raw(empty_repo, f"{n}.txt", f"date 2021-03-0{n}\nSEOUL, Mar. {n} (Xinhua) -- Exports rose by {n}.") for n in range(1, 6)]
+    added = ingest(raws[:4], root=empty_repo).added
+    lost = added[:2]
+    (empty_repo / layout.SPLITS_PATH).write_text(splits.render_splits({name: [a for a in added[2:] if splits.split_for(a) == name] for name in splits.SPLITS}), encoding="utf-8")
+    assert {f.id for f in validate(None, root=empty_repo).findings} == {"split-missing"}
+    assert all("wirecorpus ingest" in f.message for f in validate(None, root=empty_repo).findings)
+    assert cli.main(["ingest", "--root", str(empty_repo)]) == 0
+    out = capsys.readouterr().out
+    assert [line.split(":")[0] for line in out.splitlines()[:-1]] == [f"split {a}" for a in sorted(lost)]
+    assert out.splitlines()[-1] == "ingest: 0 added, 0 unchanged, 0 refused, 2 given a missing split"
+    assert splits.assignment(empty_repo) == {a: splits.split_for(a) for a in added}
+    assert validate(None, root=empty_repo).ok
+    # Any run repairs, beside what it adds.
+    (empty_repo / layout.SPLITS_PATH).unlink()
+    report = ingest(raws[4:], root=empty_repo)
+    assert report.repaired == {a: splits.split_for(a) for a in added} and len(report.added) == 1
+    assert validate(None, root=empty_repo).ok
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"null", b'{"train": "all", "test": []}'])
+def test_ingest_stops_before_writing_when_splits_cannot_be_read(empty_repo, content):
+    (empty_repo / layout.SPLITS_PATH).write_bytes(content)
+    raw = write_raw(empty_repo, "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    with pytest.raises(RepositoryError, match="^corpus/splits.json: not a readable splits file"):
+        ingest([raw], root=empty_repo)
+    assert not layout.article_files(empty_repo) and (empty_repo / layout.SPLITS_PATH).read_bytes() == content
 
 
 def test_ingest_keeps_existing_split_assignments(empty_repo):

@@ -18,14 +18,20 @@ has no shard and is left out of the card's ``configs``, since ``datasets``
 cannot load an empty split; :func:`wirecorpus.load.load` gives it as an empty
 dataset with the config's features. The same inputs give byte-identical files: rows in a
 fixed order, no timestamps, Parquet writer options pinned. Everything is
-written to a temporary sibling folder and renamed into place at the end; an
-existing release is never overwritten.
+written to a hidden staging folder beside the release (``.<release>.XXXXXXXX``)
+and renamed into place at the end; an existing release is never overwritten.
+
+Builds into one folder run one at a time, under the lock file ``.build.lock``
+there; so a staging folder found by a build that holds the lock was left by a
+killed build, and is removed. The article list and splits are read under the
+repository lock, so that an ingest running meanwhile is seen whole or not at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections import deque
@@ -37,7 +43,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import card, layout, rows, schema
+from . import card, layout, rows, schema, storage
 from ._version import __version__
 from .errors import BuildError, RepositoryError, ValidationFailed
 from .splits import SPLITS
@@ -61,6 +67,9 @@ MANIFEST_NAME = "MANIFEST.json"
 # being written, a slow first import) does not idle the workers; each holds about 10 MB.
 AHEAD_PER_WORKER = 3
 CARD_NAME = "README.md"
+BUILD_LOCK_NAME = ".build.lock"
+# What tempfile.mkdtemp adds to the staging folder's prefix.
+_STAGING_SUFFIX = re.compile(r"[a-z0-9_]{8}")
 
 
 def release_path(root: Path, out: Path | None = None) -> Path:
@@ -78,21 +87,40 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
     target = release_path(root, out)
     inventory = schema.Inventory.load(root)
     try:
-        corpus_plan = rows.plan(root)
+        with storage.repository_lock(root):
+            corpus_plan = rows.plan(root)
     except (RepositoryError, ValueError, TypeError, AttributeError):
         # An article in no split, or a corpus/splits.json that is not one: validate names the problem.
         _require_valid(root)
         raise
     if not any(corpus_plan.splits.values()):
         raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        _write_release(root, corpus_plan, staging, ScreenedChunks(corpus_plan, Context.create(root, inventory, None)), progress=progress)
-        _move_into_place(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
+        for stale in stale_staging(target):
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            _write_release(root, corpus_plan, staging, ScreenedChunks(corpus_plan, Context.create(root, inventory, None)), progress=progress)
+            _move_into_place(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def stale_staging(target: Path) -> list[Path]:
+    """The staging folders beside ``target`` of builds of it, or of any release, that did not finish.
+
+    Only meaningful under the build lock: then no build is running there.
+    """
+    if not target.parent.is_dir():
+        return []
+    found = []
+    for entry in target.parent.iterdir():
+        stem, _, suffix = entry.name[1:].rpartition(".")
+        ours = stem == target.name or stem.startswith(layout.RELEASE_PREFIX)
+        if entry.name.startswith(".") and ours and _STAGING_SUFFIX.fullmatch(suffix) and entry.is_dir() and not entry.is_symlink():
+            found.append(entry)
+    return sorted(found)
 
 
 def _require_valid(root: Path) -> None:
@@ -314,8 +342,8 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
         writes.wait()
     outputs = [writer.output() for writer in writers.values()]
     evaluations = _evaluations(root, corpus_plan)
-    (folder / CARD_NAME).write_text(card.card_text(root, stats, outputs, evaluations), encoding="utf-8")
-    (folder / MANIFEST_NAME).write_text(manifest(folder), encoding="utf-8")
+    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations))
+    storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder))
 
 
 def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:

@@ -26,7 +26,10 @@ def cmd_ingest(args: argparse.Namespace, root: Path) -> int:
         print(f"unchanged {name}")
     for _name, message in report.refused:
         print(f"refused {message}", file=sys.stderr)
-    print(f"ingest: {len(report.added)} added, {len(report.unchanged)} unchanged, {len(report.refused)} refused")
+    for article, split in report.repaired.items():
+        print(f"split {article}: {split} (it was in no split)")
+    repaired = f", {len(report.repaired)} given a missing split" if report.repaired else ""
+    print(f"ingest: {len(report.added)} added, {len(report.unchanged)} unchanged, {len(report.refused)} refused{repaired}")
     return 0 if report.ok else 1
 
 
@@ -127,8 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--root", type=Path, help="the repository (default: the one around the current folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", parents=[common], help="add raw wire articles to corpus/")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="raw article files ('date YYYY-MM-DD' header, then the text)")
+    p = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="add raw wire articles to corpus/",
+        description="Add raw wire articles to corpus/ (a file from outside the repository is kept under raw/<source>/) "
+        "and give every article that is in no split its split. With no FILE, only the splits are repaired.",
+    )
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="raw article files ('date YYYY-MM-DD' header, then the text)")
     p.add_argument("--source", help="source name, e.g. tass (default: from the dateline's agency)")
     p.add_argument("--lang", default="en", help="language code of the articles (default: en)")
     p.add_argument("--license", default="other", help="licence of the article texts (default: other)")

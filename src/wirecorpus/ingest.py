@@ -5,6 +5,21 @@ A raw file is: optional leading whitespace, a header ``date YYYY-MM-DD``
 The article ``text`` that every offset refers to is what follows the header,
 in Unicode NFC, with ``\\r\\n`` turned into ``\\n`` and outer whitespace
 stripped; nothing else is changed.
+
+Every article can be traced to the exact bytes it came from (its ``origin``):
+a raw file inside the repository is named by its own path; the bytes of one
+from anywhere else, or of a text a caller has in hand (:func:`ingest_text`,
+for an importer, with the date from the caller and no header), are kept under
+``raw/<source>/``, named by their SHA-256 (:func:`layout.raw_relpath`), and
+never overwritten.
+
+Two commands may ingest at once. Files are read and parsed without the lock;
+what to write is decided and written under the repository lock: whether an
+article is new (its record path is made of its id) or its text is already in
+the corpus under another id (found by the file names, which carry the first 8
+hex digits of the text's hash, so only records sharing them are read). Under
+the same lock every ingest run gives each article on disk that is in no split
+its hashed split, so a split lost in any way is repaired by the next run.
 """
 
 from __future__ import annotations
@@ -12,9 +27,10 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import corpus, layout, schema, splits, storage
 from .errors import IngestError
@@ -31,6 +47,7 @@ DATELINE = re.compile(
 )
 # Control characters that never occur in text (tab, newline, form feed and carriage return do).
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,17 +58,35 @@ class RawArticle:
     text: str
 
 
+@dataclass(frozen=True)
+class Ingested:
+    """What ingest made of one text: its article record, and whether this run added it (False: it was there)."""
+
+    article: schema.Article
+    added: bool
+
+
 @dataclass
 class IngestReport:
-    """What one ingest run did with each file."""
+    """What one ingest run did with each file, and the splits it gave to articles that had none."""
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    repaired: dict[str, str] = field(default_factory=dict)  # article id -> split, for articles already on disk
 
     @property
     def ok(self) -> bool:
         return not self.refused
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A parsed text, ready to be stored: its record, and the bytes to keep at its origin (None: nothing to keep)."""
+
+    name: str
+    article: schema.Article
+    raw: bytes | None
 
 
 def normalize_text(body: str) -> str:
@@ -59,8 +94,11 @@ def normalize_text(body: str) -> str:
     return unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip()
 
 
-def parse_raw(data: bytes, *, name: str) -> RawArticle:
-    """Read a raw file's bytes; an :class:`IngestError` says what is wrong with it."""
+def parse_raw(data: bytes, *, name: str, date: datetime.date | None = None) -> RawArticle:
+    """Read a raw file's bytes; an :class:`IngestError` says what is wrong with it.
+
+    With ``date``, the bytes are the article alone, without a date header.
+    """
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,20 +106,26 @@ def parse_raw(data: bytes, *, name: str) -> RawArticle:
     binary = _BINARY.search(raw)
     if binary:
         raise IngestError(f"{name}: binary content (control character {binary.group()!r} at character {binary.start() + 1})")
-    raw = raw.replace("\r\n", "\n").lstrip()
+    has_header = date is None
+    if has_header:
+        date, raw = _split_header(raw.replace("\r\n", "\n").lstrip(), name=name)
+    text = normalize_text(raw)
+    if not text:
+        raise IngestError(f"{name}: the article body{' after the date header' if has_header else ''} is empty")
+    return RawArticle(date=date, text=text)
+
+
+def _split_header(raw: str, *, name: str) -> tuple[datetime.date, str]:
+    """The date of the header at the start of ``raw``, and what follows the header."""
     header = HEADER.match(raw)
     if not header:
         raise IngestError(f"{name}: no date header; the file must start with 'date YYYY-MM-DD'")
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", header["date"]):
             raise ValueError
-        date = datetime.date.fromisoformat(header["date"])
+        return datetime.date.fromisoformat(header["date"]), raw[header.end():]
     except ValueError:
         raise IngestError(f"{name}: the date header says {header['date']!r}, expected a real date as YYYY-MM-DD") from None
-    text = normalize_text(raw[header.end():])
-    if not text:
-        raise IngestError(f"{name}: the article body after the date header is empty")
-    return RawArticle(date=date, text=text)
 
 
 def parse_dateline(text: str) -> schema.Dateline:
@@ -101,20 +145,24 @@ def source_name(agency: str | None) -> str | None:
     return slug or None
 
 
-def make_article(raw: RawArticle, *, source: str | None, origin: str, lang: str, license: str, name: str) -> schema.Article:
-    """The canonical record of a parsed raw file."""
-    dateline = parse_dateline(raw.text)
-    source = source or source_name(dateline.agency)
+def article_source(raw: RawArticle, source: str | None, *, name: str) -> str:
+    """The source of an article: ``source`` if given, else the dateline's agency; refused if neither makes a source name."""
+    source = source or source_name(parse_dateline(raw.text).agency)
     if not source:
         raise IngestError(f"{name}: cannot tell the source from the dateline; pass --source NAME")
     if not layout.SOURCE_PATTERN.match(source):
         raise IngestError(f"{name}: source {source!r} must be lower-case letters and digits joined by '-'")
+    return source
+
+
+def make_article(raw: RawArticle, *, source: str, origin: str, lang: str, license: str) -> schema.Article:
+    """The canonical record of a parsed raw file, from a source :func:`article_source` accepts."""
     sha = layout.text_sha256(raw.text)
     return schema.Article(
         id=layout.article_id(source=source, date=raw.date.isoformat(), sha256=sha),
         source=source,
         date=raw.date,
-        dateline=dateline,
+        dateline=parse_dateline(raw.text),
         text=raw.text,
         text_sha256=sha,
         origin=origin,
@@ -135,60 +183,169 @@ def ingest(
 
     Never overwrites or deletes an article: re-ingesting the same text is a
     no-op, different text under an existing id or a text already in the
-    corpus under another id is refused.
+    corpus under another id is refused. With no paths, only gives a split to
+    every article that has none.
     """
     root = Path(root).resolve()
+    paths = [Path(path) for path in paths]
+    options = {"root": root, "source": source, "lang": lang, "license": license}
+    results, assigned = _store(root, [_attempt(_read_file, path, **options) for path in paths])
     report = IngestReport()
-    known_texts = _known_texts(root)
-    for raw_path in paths:
-        name = str(raw_path)
-        try:
-            article = _ingest_one(Path(raw_path), root=root, source=source, lang=lang, license=license, known_texts=known_texts)
-        except IngestError as exc:
-            report.refused.append((name, str(exc)))
-            continue
-        if article is None:
-            report.unchanged.append(name)
+    for path, result in zip(paths, results):
+        if isinstance(result, IngestError):
+            report.refused.append((str(path), str(result)))
+        elif result.added:
+            report.added.append(result.article.id)
         else:
-            known_texts[article.text_sha256] = article.id
-            report.added.append(article.id)
-    splits.record_new_articles(root, report.added)
+            report.unchanged.append(str(path))
+    added = set(report.added)
+    report.repaired = {article: split for article, split in assigned.items() if article not in added}
     return report
 
 
-def _known_texts(root: Path) -> dict[str, str]:
-    """Text hash -> article id of the records already in corpus/.
+def ingest_text(
+    data: bytes,
+    *,
+    name: str,
+    root: Path,
+    source: str | None = None,
+    lang: str = "en",
+    license: str = "other",
+    date: datetime.date | None = None,
+) -> Ingested:
+    """Ingest one text a caller has in hand (say an annotation tool's document); raise :class:`IngestError` if refused.
 
-    A record that cannot be read is passed over here: ingest never touches
-    it, and ``wirecorpus validate`` reports it.
+    ``data`` are the text's bytes: with ``date``, the article alone; without,
+    a raw file with its date header. They are kept under ``raw/<source>/`` (the
+    article's origin; ``name``, shown in messages, gives the file its suffix).
+    A text already in the corpus under the same id gives its record back
+    (``added`` False). The decisions and writes run under the repository lock,
+    re-entered if the caller holds it, so that a caller may write what belongs
+    to the new article (its annotations) under the same lock.
     """
-    known = {}
-    for path in layout.article_files(root):
-        try:
-            record = corpus.read_json(path)
-            known[record["text_sha256"]] = record["id"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return known
+    root = Path(root).resolve()
+    prepared = _attempt(_candidate, data, name=name, origin=None, suffix=Path(name).suffix, source=source, lang=lang, license=license, date=date)
+    (result,), _ = _store(root, [prepared])
+    if isinstance(result, IngestError):
+        raise result
+    return result
 
 
-def _ingest_one(path: Path, *, root: Path, source, lang, license, known_texts: dict[str, str]) -> schema.Article | None:
-    name = str(path)
+# --------------------------------------------------------------------------
+# Reading and parsing, without the lock.
+
+
+def _attempt(step: Callable[..., T], *args: Any, **kwargs: Any) -> T | IngestError:
+    """The step's result, or the :class:`IngestError` that refused it (one refusal does not stop the others)."""
+    try:
+        return step(*args, **kwargs)
+    except IngestError as refusal:
+        return refusal
+
+
+def _read_file(path: Path, *, root: Path, source: str | None, lang: str, license: str) -> _Candidate:
+    """A raw file's candidate: a file inside the repository is its own origin, one from elsewhere is kept under raw/."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError(f"{name}: cannot read: {exc.strerror}") from None
-    origin = layout.relative(root, path)
-    if Path(origin).is_absolute():
-        raise IngestError(f"{name}: lies outside the repository {root}; copy the raw file into it (e.g. seeds/) so its origin is recorded")
-    article = make_article(parse_raw(data, name=name), source=source, origin=origin, lang=lang, license=license, name=name)
+        raise IngestError(f"{path}: cannot read: {exc.strerror}") from None
+    resolved = path.resolve()
+    origin = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else None
+    return _candidate(data, name=str(path), origin=origin, suffix=path.suffix, source=source, lang=lang, license=license, date=None)
+
+
+def _candidate(
+    data: bytes, *, name: str, origin: str | None, suffix: str, source: str | None, lang: str, license: str, date: datetime.date | None
+) -> _Candidate:
+    """The article the bytes make; ``origin`` None: the bytes are to be kept under raw/, which is then the origin."""
+    raw = parse_raw(data, name=name, date=date)
+    source = article_source(raw, source, name=name)
+    keep = None
+    if origin is None:
+        origin, keep = layout.raw_relpath(source=source, data=data, suffix=suffix), data
+    return _Candidate(name, make_article(raw, source=source, origin=origin, lang=lang, license=license), keep)
+
+
+# --------------------------------------------------------------------------
+# Deciding and writing, under the lock.
+
+
+@dataclass
+class _OnDisk:
+    """The articles on disk, by the first 8 hex digits of their text hash, from the file names alone."""
+
+    root: Path
+    by_hash: dict[str, list[str]]
+
+    @classmethod
+    def scan(cls, root: Path) -> _OnDisk:
+        by_hash: dict[str, list[str]] = {}
+        for article_id in layout.article_ids_on_disk(root):
+            match = layout.ID_PATTERN.match(article_id)
+            if match:  # a name that breaks the id rule is no article; validate reports it
+                by_hash.setdefault(match["hash"], []).append(article_id)
+        return cls(root, by_hash)
+
+    def ids(self) -> list[str]:
+        return [article_id for ids in self.by_hash.values() for article_id in ids]
+
+    def add(self, article: schema.Article) -> None:
+        self.by_hash.setdefault(article.text_sha256[:8], []).append(article.id)
+
+    def holder_of_text(self, article: schema.Article) -> str | None:
+        """Another article with the same text; records that cannot be read are passed over (validate reports them)."""
+        for other in self.by_hash.get(article.text_sha256[:8], ()):
+            path = layout.article_relpath_of_id(other)
+            if other == article.id or not (self.root / path).is_file():
+                continue
+            try:
+                if corpus.read_json(self.root / path)["text_sha256"] == article.text_sha256:
+                    return other
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return None
+
+
+def _store(root: Path, prepared: list[_Candidate | IngestError]) -> tuple[list[Ingested | IngestError], dict[str, str]]:
+    """Write the new articles, then give every article on disk without a split its split; all under the lock."""
+    with storage.repository_lock(root):
+        splits.read_splits(root)  # a splits file that cannot be read stops the run before anything is written
+        on_disk = _OnDisk.scan(root)
+        results = [item if isinstance(item, IngestError) else _attempt(_store_one, item, on_disk) for item in prepared]
+        assigned = splits.record_new_articles(root, on_disk.ids())
+    return results, assigned
+
+
+def _store_one(candidate: _Candidate, on_disk: _OnDisk) -> Ingested:
+    article, name, root = candidate.article, candidate.name, on_disk.root
     target = layout.article_path(root, article)
     if target.exists():
-        existing = corpus.read_json(target)
-        if existing.get("text") == article.text:
-            return None
-        raise IngestError(f"{name}: {layout.relative(root, target)} already holds a different text under id {article.id}; refusing to overwrite it")
-    if article.text_sha256 in known_texts:
-        raise IngestError(f"{name}: the same text is already in the corpus as {known_texts[article.text_sha256]}")
+        return Ingested(_existing_record(target, article, name=name, root=root), added=False)
+    holder = on_disk.holder_of_text(article)
+    if holder is not None:
+        raise IngestError(f"{name}: the same text is already in the corpus as {holder}")
+    if candidate.raw is not None:
+        _keep_raw(root / article.origin, candidate.raw, name=name, root=root)
     storage.write_text_atomic(target, schema.dumps(article))
-    return article
+    on_disk.add(article)
+    return Ingested(article, added=True)
+
+
+def _existing_record(target: Path, article: schema.Article, *, name: str, root: Path) -> schema.Article:
+    """The record already under the article's id, when it holds the same text; refused otherwise."""
+    where = layout.relative(root, target)
+    try:
+        data = corpus.read_json(target)
+        if data["text"] == article.text:
+            return schema.from_dict(schema.Article, data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IngestError(f"{name}: {where} holds a record that cannot be read ({type(exc).__name__}: {exc}); run `wirecorpus validate`") from None
+    raise IngestError(f"{name}: {where} already holds a different text under id {article.id}; refusing to overwrite it")
+
+
+def _keep_raw(path: Path, data: bytes, *, name: str, root: Path) -> None:
+    """Keep the raw bytes, named by their hash: a file of that name holds them already, or holds other bytes and is refused."""
+    if not path.exists():
+        storage.write_bytes_atomic(path, data)
+    elif path.read_bytes() != data:
+        raise IngestError(f"{name}: {layout.relative(root, path)} holds other bytes than its name says; refusing to overwrite it")

@@ -1,6 +1,7 @@
 """Where everything lives in a wirecorpus repository, and the identity rules of what lives there.
 
     annotations/schema.json                          inventories (the schema's data)
+    annotations/lexicons/<name>.json                 word lists the model components read
     corpus/<source>/<YYYY>/<id>.json                 article records
     corpus/splits.json                               article id -> train|test
     raw/<source>/<sha256 of the bytes, 16 hex>.<ext> raw files ingested from outside the repository
@@ -30,6 +31,7 @@ RAW_DIR = Path("raw")
 RELEASES_DIR = Path("releases")
 DIST_DIR = Path("dist")
 SCHEMA_PATH = ANNOTATIONS_DIR / "schema.json"
+LEXICONS_DIR = ANNOTATIONS_DIR / "lexicons"
 SPLITS_PATH = CORPUS_DIR / "splits.json"
 GOLD_PATH = ANNOTATIONS_DIR / "gold.json"  # article id -> the name of its gold hand set
 ANNOTATOR_KINDS = ("hand", "model")
@@ -99,6 +101,14 @@ def article_files(root: Path) -> list[Path]:
     return sorted((Path(root) / CORPUS_DIR).glob("*/*/*.json"))
 
 
+def article_ids_on_disk(root: Path) -> set[str]:
+    """The ids of every article record in the layout, from the file names alone (nothing is read)."""
+    import glob
+    import os
+
+    return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(article_glob(root))}
+
+
 def article_glob(root: Path) -> str:
     """A glob pattern (a string, for :mod:`glob`) of every article record under ``root``."""
     import glob
@@ -157,6 +167,11 @@ def parse_set_name(name: str, *, error: type[Exception] = RepositoryError) -> tu
 def is_data_path(parts: tuple[str, ...]) -> bool:
     """Whether a repository-relative path lies in a folder whose JSON files must be records."""
     return bool(parts) and parts[0] in (CORPUS_DIR.name, ANNOTATIONS_DIR.name)
+
+
+def is_schema_data(parts: tuple[str, ...]) -> bool:
+    """Whether a repository-relative path is annotations/schema.json or a lexicon: data of their own, not records."""
+    return parts == SCHEMA_PATH.parts or (len(parts) == len(LEXICONS_DIR.parts) + 1 and parts[:-1] == LEXICONS_DIR.parts)
 
 
 # --------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 A new article's split comes from a hash of its id (about 20 % test); an
 assignment once recorded never changes, so an article never moves between
-splits across releases.
+splits across releases. The file is shared by every command that adds
+articles, so it is read, changed and written under the repository lock, and
+any article found in no split (however that happened) gets its hashed split
+the next time ingest runs.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import RepositoryError
 from .layout import SPLITS_PATH
-from .storage import write_text_atomic
+from .storage import repository_lock, write_text_atomic
 
 SPLITS = ("train", "test")
 TEST_PERCENT = 20
@@ -26,12 +30,24 @@ def split_for(article_id: str) -> str:
 
 
 def read_splits(root: Path) -> dict[str, list[str]]:
-    """The recorded assignment, ``{"train": [ids], "test": [ids]}``; empty when there is none."""
+    """The recorded assignment, ``{"train": [ids], "test": [ids]}``; empty when there is none.
+
+    A file that is not a splits file is a :class:`RepositoryError` naming it.
+    """
     path = Path(root) / SPLITS_PATH
     if not path.exists():
         return {name: [] for name in SPLITS}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if type(data) is not dict or not all(_is_id_list(data.get(name, [])) for name in SPLITS):
+            raise ValueError(f"expected an object with a list of article ids under each of {', '.join(SPLITS)}")
+    except (OSError, ValueError) as exc:
+        raise RepositoryError(f"{SPLITS_PATH.as_posix()}: not a readable splits file ({exc}); run `wirecorpus validate` for the details") from None
     return {name: list(data.get(name, [])) for name in SPLITS}
+
+
+def _is_id_list(value: object) -> bool:
+    return type(value) is list and all(type(item) is str for item in value)
 
 
 def assignment(root: Path) -> dict[str, str]:
@@ -45,12 +61,16 @@ def render_splits(splits: dict[str, list[str]]) -> str:
 
 
 def record_new_articles(root: Path, article_ids: Iterable[str]) -> dict[str, str]:
-    """Give each id not yet recorded its hashed split and write the file; return the new ones."""
-    splits = read_splits(root)
-    known = {a for ids in splits.values() for a in ids}
-    added = {a: split_for(a) for a in sorted(set(article_ids) - known)}
-    if added:
-        for article, name in added.items():
-            splits[name].append(article)
-        write_text_atomic(Path(root) / SPLITS_PATH, render_splits(splits))
+    """Give each id not yet in a split its hashed split and write the file; return the new assignments.
+
+    Read, changed and written under the repository lock (re-entered if the caller holds it).
+    """
+    with repository_lock(root):
+        splits = read_splits(root)
+        known = {a for ids in splits.values() for a in ids}
+        added = {a: split_for(a) for a in sorted(set(article_ids) - known)}
+        if added:
+            for article, name in added.items():
+                splits[name].append(article)
+            write_text_atomic(Path(root) / SPLITS_PATH, render_splits(splits))
     return added

@@ -7,6 +7,7 @@ of one. Read-modify-write of shared files (``corpus/splits.json``) and the
 checks that decide what to write (is this article new? is this annotation file
 there already?) run under :func:`repository_lock`, so that two commands started
 together cannot both decide on the same stale view and lose each other's work.
+:func:`file_lock` is the same for any other lock file (the build's, in ``dist/``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,21 +49,47 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-# One lock object per lock file, so that a step holding the lock can call another that takes it
-# (a FileLock counts nested acquisitions; two objects on one file would wait for each other).
-_LOCKS: dict[str, FileLock] = {}
-
-
 @contextlib.contextmanager
-def repository_lock(root: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """Hold the repository's write lock (``.wirecorpus.lock`` at its root) for the block; re-entrant."""
-    path = Path(root).resolve() / LOCK_NAME
-    lock = _LOCKS.setdefault(str(path), FileLock(str(path), timeout=timeout))
+def file_lock(path: Path, *, holder: str, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if need be) for the block.
+
+    Re-entrant in one thread: a block inside another block on the same lock
+    runs under the outer one (a second OS-level lock of this process on the
+    same file would wait for the first forever). ``holder`` names who else
+    may hold it, for the message when the wait times out.
+    """
+    path = Path(path).resolve()
+    held = _held_locks()
+    if path in held:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=timeout)
     try:
-        with lock:
-            yield
+        lock.acquire()
     except Timeout:
         raise RepositoryError(
-            f"{path}: another wirecorpus command has held the repository's write lock for {timeout:.0f} s; "
-            "wait for it to finish (or remove the file if no command is running)"
+            f"{path}: {holder} has held this lock for {timeout:.0f} s; "
+            "wait for it to finish (or remove the file if no such command is running)"
         ) from None
+    held.add(path)
+    try:
+        yield
+    finally:
+        held.discard(path)
+        lock.release()
+
+
+def repository_lock(root: Path, *, timeout: float = LOCK_TIMEOUT_SECONDS) -> contextlib.AbstractContextManager[None]:
+    """Hold the repository's write lock (``.wirecorpus.lock`` at its root) for the block."""
+    return file_lock(Path(root) / LOCK_NAME, holder="another wirecorpus command", timeout=timeout)
+
+
+_THREAD = threading.local()
+
+
+def _held_locks() -> set[Path]:
+    """The lock files this thread holds."""
+    if not hasattr(_THREAD, "held"):
+        _THREAD.held = set()
+    return _THREAD.held

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import layout, splits
 from .registry import Collector, check
+from .shapes import json_type
 
 
 @check(2)
@@ -24,7 +25,7 @@ def check_splits_shape(data: Any, found: Collector) -> dict[str, list[str]] | No
     """
     expected = ", ".join(f'"{name}": [ids]' for name in splits.SPLITS)
     if type(data) is not dict or set(data) != set(splits.SPLITS):
-        shown = f"the keys {', '.join(map(repr, data))}" if type(data) is dict else f"a {type(data).__name__}"
+        shown = f"the keys {', '.join(map(repr, data))}" if type(data) is dict else json_type(data)
         found.add("splits-shape", f"the file holds {shown}, expected {{{expected}}}")
         return None
     for name in splits.SPLITS:
@@ -60,10 +61,15 @@ def check_split_member(article_id: str, assignment: dict[str, str], found: Colle
     """An article is assigned to a split.
 
     Emits:
-        split-missing (error): an article is in no split of corpus/splits.json (ingest records a new article's split).
+        split-missing (error): an article is in no split of corpus/splits.json; `wirecorpus ingest` (even with no FILE) gives it its split.
     """
     if article_id not in assignment:
-        found.add("split-missing", f"{article_id!r} is in no split of {layout.SPLITS_PATH.as_posix()}; expected it in exactly one of {', '.join(splits.SPLITS)}", at=("id",))
+        found.add(
+            "split-missing",
+            f"{article_id!r} is in no split of {layout.SPLITS_PATH.as_posix()}; expected it in exactly one of {', '.join(splits.SPLITS)}. "
+            "Run `wirecorpus ingest` (with no FILE, it only repairs the splits) to give it its split",
+            at=("id",),
+        )
 
 
 @check(4)
@@ -80,9 +86,13 @@ def check_unique_text(article_id: str, text_sha256: str, first_by_text: dict[str
 
 @check(4)
 def report_misplaced(found: Collector) -> None:
-    """A JSON file lies under corpus/ or annotations/hand|model/ where the layout has no place for it.
+    """A JSON file lies under corpus/ or annotations/ where the layout has no place for it.
 
     Emits:
-        misplaced-file (error): a .json file outside the layout (corpus/<source>/<YYYY>/<id>.json, annotations/<kind>/<name>/<article>.json), so the build would skip it.
+        misplaced-file (error): a .json file under corpus/ or annotations/ outside the layout (corpus/<source>/<YYYY>/<id>.json, annotations/<kind>/<name>/<article>.json, annotations/schema.json, annotations/lexicons/*.json), so the build would skip it.
     """
-    found.add("misplaced-file", "the layout has no place for this file: articles go to corpus/<source>/<YYYY>/<id>.json, annotations to annotations/<hand|model>/<name>/<article-id>.json")
+    found.add(
+        "misplaced-file",
+        "the layout has no place for this file: articles go to corpus/<source>/<YYYY>/<id>.json, annotations to "
+        "annotations/<hand|model>/<name>/<article-id>.json (besides them, annotations/ holds only schema.json and lexicons/*.json)",
+    )

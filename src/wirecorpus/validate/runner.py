@@ -41,7 +41,7 @@ from .files import read_json_file
 from .registry import Collector, Finding
 from .screen import Batch, ScreenedArticles, screen_batch
 from .shapes import Shape, check_record, compile_shape
-from .targets import ANNOTATION, ARTICLE, article_ids_on_disk, collect
+from .targets import ANNOTATION, ARTICLE, collect
 
 # Below this many units a pool costs more to start than it saves.
 POOL_MIN_UNITS = 2000
@@ -153,8 +153,9 @@ def _check_splits_file(root: Path, report: ValidationReport, article_ids: set[st
     found = Collector(layout.SPLITS_PATH.as_posix())
     text, data = read_json_file(path, found)
     assignment = None
-    if data is not None and check_splits_shape(data, found) is not None:
-        assignment = check_splits_members(data, article_ids_on_disk(root) if article_ids is None else article_ids, found)
+    # text None: the file failed level 1; data None with a text: it holds JSON null.
+    if text is not None and check_splits_shape(data, found) is not None:
+        assignment = check_splits_members(data, layout.article_ids_on_disk(root) if article_ids is None else article_ids, found)
     report.findings += found.findings(text=text, data=data)
     return assignment
 
@@ -227,7 +228,7 @@ def check_unit(unit: tuple[tuple[str, str], ...], context: Context) -> UnitResul
         relative = context.relative(path)
         found = Collector(relative)
         text, data = read_json_file(Path(path), found)
-        if data is not None:
+        if text is not None:  # read as JSON, though perhaps a null or a list: the shape checks say so
             as_annotation = kind == ANNOTATION or (kind != ARTICLE and type(data) is dict and "annotator" in data)
             if as_annotation:
                 _annotation_levels(data, relative, context, found, texts)
@@ -305,10 +306,10 @@ def _article_for(article_id: str, context: Context, texts: dict[str, ArticleText
     if not (context.root / path).is_file():
         return None
     quiet = Collector(path)
-    _, data = read_json_file(context.root / path, quiet)
-    if data is not None:
+    text, data = read_json_file(context.root / path, quiet)
+    if text is not None:
         check_record(context.article_shape, data, (), quiet)
-    if data is None or quiet.errors():
+    if text is None or quiet.errors():
         return ArticleText(path, None, None)
     return ArticleText(path, data["text"], layout.text_sha256(data["text"]))
 

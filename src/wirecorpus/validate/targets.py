@@ -8,7 +8,6 @@ stays bounded by a unit, not by the corpus.
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
 # Names taken from the layout once: they are compared for every file of the corpus.
 _CORPUS, _ANNOTATIONS = layout.CORPUS_DIR.name, layout.ANNOTATIONS_DIR.name
 _SPLITS_PARTS = layout.SPLITS_PATH.parts
+# The files the layout names one by one; every other file's place follows from its folder.
+_NAMED_FILES = frozenset({_SPLITS_PARTS, layout.SCHEMA_PATH.parts})
 
 
 @dataclass
@@ -40,15 +41,22 @@ class Targets:
 
 
 def layout_kind(parts: tuple[str, ...]) -> str | None:
-    """What a repository-relative path is in the layout: article, annotation, splits, misplaced, or None (not data)."""
+    """What a repository-relative path is in the layout: article, annotation, splits, misplaced, or None.
+
+    None: not a record, as it lies outside corpus/ and annotations/ or is one
+    of annotations/'s own data files (schema.json, lexicons/*.json). Every
+    other JSON file under those two folders is a record or misplaced.
+    """
     if not parts or not parts[-1].endswith(".json"):
         return None
     if parts[0] == _CORPUS:
         if parts == _SPLITS_PARTS:
             return "splits"
         return ARTICLE if len(parts) == 4 else "misplaced"
-    if parts[0] == _ANNOTATIONS and len(parts) > 1 and parts[1] in layout.ANNOTATOR_KINDS:
-        return ANNOTATION if len(parts) == 4 else "misplaced"
+    if parts[0] == _ANNOTATIONS:
+        if len(parts) > 1 and parts[1] in layout.ANNOTATOR_KINDS:
+            return ANNOTATION if len(parts) == 4 else "misplaced"
+        return None if layout.is_schema_data(parts) else "misplaced"
     return None
 
 
@@ -67,27 +75,22 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
             targets.missing.append(str(path))
         named = path.is_file()
         for folder, names in _folders(path):
-            # A folder's files share their place in the layout, bar corpus/splits.json: worked out once.
+            # A folder's files share their place in the layout, bar the files it names: worked out once.
             folder_parts = tuple(folder[len(prefix) :].split(os.sep)) if folder.startswith(prefix) else None
-            kinds: dict[bool, str | None] = {}
+            kinds: dict[str, str | None] = {}
             for name in names:
                 file = f"{folder}{os.sep}{name}"
                 if file in seen:
                     continue
                 seen.add(file)
                 parts = () if folder_parts is None else (*folder_parts, name)
-                is_splits = parts == _SPLITS_PARTS
-                kind = kinds[is_splits] if is_splits in kinds else kinds.setdefault(is_splits, layout_kind(parts))
+                key = name if parts in _NAMED_FILES else ""
+                kind = kinds[key] if key in kinds else kinds.setdefault(key, layout_kind(parts))
                 _place(file, parts, kind, groups, targets, named=named)
     # Articles first in each unit, so that their annotation files find them checked.
     targets.units = [tuple(sorted(groups[key], key=lambda item: (item[0] != ARTICLE, item[1]))) for key in sorted(groups)]
     targets.splits = targets.splits or any(kind == ARTICLE for unit in targets.units for kind, _ in unit)
     return targets
-
-
-def article_ids_on_disk(root: Path) -> set[str]:
-    """The ids of every article record in the layout, from the file names alone."""
-    return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(layout.article_glob(root))}
 
 
 def _folders(path: Path) -> Iterator[tuple[str, list[str]]]:
