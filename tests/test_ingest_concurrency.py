@@ -72,3 +72,41 @@ def test_ingest_concurrent_runs_lose_nothing(empty_repo: Path, tmp_path_factory)
     assert splits.assignment(empty_repo) == {a.id: splits.split_for(a.id) for a in articles}
     report = validate(None, root=empty_repo)
     assert report.ok, render(report, format="text")
+
+
+def brat_export(folder: Path, batch: int, count: int) -> Path:
+    """A brat collection of ``count`` new stories, each with one entity; names carry the date for --ingest."""
+    folder.mkdir(parents=True)
+    for n in range(count):
+        text = f"SEOUL -- Imported story {n} of export {batch} names Seoul."
+        stem = f"story-2022-{batch + 1:02d}-{n % 28 + 1:02d}-{n}"
+        (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
+        start = text.rindex("Seoul")
+        (folder / f"{stem}.ann").write_text(f"T1\tGPE {start} {start + 5}\tSeoul\n", encoding="utf-8")
+    return folder
+
+
+def test_ingest_and_import_runs_at_once_lose_nothing(empty_repo: Path, tmp_path_factory) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    ingests = [batch[:30] for batch in raw_batches(outside)[:2]]
+    exports = [brat_export(outside / f"export{p}", p, 30) for p in range(2)]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    start = time.time() + 2.0
+    commands = [["ingest", "--source", f"wire{p}", *map(str, batch)] for p, batch in enumerate(ingests)]
+    commands += [["import", "brat", str(export), "--annotator", f"b{p}", "--ingest", "--source", f"tool{p}"] for p, export in enumerate(exports)]
+    runs = [
+        subprocess.Popen([sys.executable, "-c", RUN_AT, str(start), *command, "--root", str(empty_repo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for command in commands
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0] * len(runs), outputs
+
+    articles = list(corpus.iter_articles(empty_repo))
+    assert len(articles) == 2 * 30 + 2 * 30
+    listed = Counter(article for ids in splits.read_splits(empty_repo).values() for article in ids)
+    assert listed == Counter(article.id for article in articles)
+    for p in range(2):
+        files = layout.annotation_files(empty_repo, "hand")
+        assert len([f for f in files if f.parent.name == f"b{p}"]) == 30
+    report = validate(None, root=empty_repo)
+    assert report.ok, render(report, format="text")

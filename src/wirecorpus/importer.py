@@ -31,6 +31,7 @@ from .errors import ImportRefused
 from .formats.base import Problem, ToolDocument
 from .formats.mapping import Converted, LabelMap, convert
 from .formats.projection import Located, locate
+from .ingest import IngestError, Prepared, prepare_text, store_prepared
 from .validate.runner import Context, check_annotation
 
 # Command-line name -> module of wirecorpus.formats.
@@ -142,8 +143,7 @@ class _Plan:
     replace: bool
     articles: dict[str, schema.Article] = field(default_factory=dict)  # text sha256 -> article
     files: dict[str, str] = field(default_factory=dict)  # target -> file text
-    added: dict[str, schema.Article] = field(default_factory=dict)  # new article id -> record
-    raw: dict[str, bytes] = field(default_factory=dict)  # raw relpath -> bytes
+    added: dict[str, Prepared] = field(default_factory=dict)  # new article id -> what ingest stores
 
     def __post_init__(self) -> None:
         for article in corpus.iter_articles(self.root):
@@ -181,24 +181,21 @@ class _Plan:
         if self.new_articles is None:
             result.problems.append(Problem(document.where, document.name, "no article of the corpus has this text (also without leading lines); pass --ingest to add it as a new article"))
             return None
-        from .ingest import IngestError, RawArticle, make_article, normalize_text
-
         date = self.new_articles.date or _date_in_name(document.name)
         if date is None:
             result.problems.append(Problem(document.where, document.name, "a new article needs a date: the name holds no YYYY-MM-DD date; pass --date"))
             return None
-        raw = document.text.encode("utf-8")
-        origin = layout.raw_relpath(source=self.new_articles.source, data=raw, suffix=Path(document.where.split(":")[0]).suffix)
         try:
-            article = make_article(
-                RawArticle(date=date, text=normalize_text(document.text)), source=self.new_articles.source, origin=origin,
-                lang=self.new_articles.lang, license=self.new_articles.license, name=document.where,
+            prepared = prepare_text(
+                document.text.encode("utf-8"), name=document.where.split(":")[0], source=self.new_articles.source,
+                lang=self.new_articles.lang, license=self.new_articles.license, date=date,
             )
         except IngestError as exc:
             result.problems.append(Problem(document.where, document.name, str(exc)))
             return None
-        self.articles[article.text_sha256] = self.added[article.id] = article
-        self.raw[origin] = raw
+        article = prepared.article
+        self.articles[article.text_sha256] = article
+        self.added[article.id] = prepared
         result.new_article = True
         return locate(document.text, lambda body: self.articles.get(layout.text_sha256(body)))
 
@@ -241,14 +238,9 @@ class _Plan:
                 result.problems.append(Problem(result.where, result.target, f"{targets[result.target]} documents of this import would write this file (the same article and annotator)"))
 
     def write(self, results: list[DocumentResult]) -> None:
-        from .splits import record_new_articles
-
-        for origin, data in self.raw.items():
-            if not (self.root / origin).exists():
-                storage.write_bytes_atomic(self.root / origin, data)
-        for article in self.added.values():
-            storage.write_text_atomic(layout.article_path(self.root, article), schema.dumps(article))
-        record_new_articles(self.root, list(self.added))
+        refused = [r for r in store_prepared(self.root, list(self.added.values())) if isinstance(r, IngestError)]
+        if refused:  # decided under the same lock as the plan, so only a broken repository gets here
+            raise ImportRefused(f"new articles were refused, so no annotation file was written: {refused[0]}")
         for result in results:
             if result.status in ("written", "replaced") and result.target in self.files:
                 storage.write_text_atomic(self.root / result.target, self.files[result.target])

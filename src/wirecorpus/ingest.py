@@ -81,7 +81,7 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Prepared:
     """A parsed text, ready to be stored: its record, and the bytes to keep at its origin (None: nothing to keep)."""
 
     name: str
@@ -223,12 +223,23 @@ def ingest_text(
     re-entered if the caller holds it, so that a caller may write what belongs
     to the new article (its annotations) under the same lock.
     """
-    root = Path(root).resolve()
-    prepared = _attempt(_candidate, data, name=name, origin=None, suffix=Path(name).suffix, source=source, lang=lang, license=license, date=date)
-    (result,), _ = _store(root, [prepared])
+    (result,) = store_prepared(root, [prepare_text(data, name=name, source=source, lang=lang, license=license, date=date)])
     if isinstance(result, IngestError):
         raise result
     return result
+
+
+def prepare_text(
+    data: bytes, *, name: str, source: str | None = None, lang: str = "en", license: str = "other", date: datetime.date | None = None
+) -> Prepared:
+    """The article a text would become, with its raw bytes to keep under raw/, nothing written (see :func:`ingest_text`)."""
+    return _candidate(data, name=name, origin=None, suffix=Path(name).suffix, source=source, lang=lang, license=license, date=date)
+
+
+def store_prepared(root: Path, prepared: list[Prepared]) -> list[Ingested | IngestError]:
+    """Store prepared texts as :func:`ingest_text` does, under the repository lock; each result or its refusal."""
+    results, _ = _store(Path(root).resolve(), list(prepared))
+    return results
 
 
 # --------------------------------------------------------------------------
@@ -243,7 +254,7 @@ def _attempt(step: Callable[..., T], *args: Any, **kwargs: Any) -> T | IngestErr
         return refusal
 
 
-def _read_file(path: Path, *, root: Path, source: str | None, lang: str, license: str) -> _Candidate:
+def _read_file(path: Path, *, root: Path, source: str | None, lang: str, license: str) -> Prepared:
     """A raw file's candidate: a file inside the repository is its own origin, one from elsewhere is kept under raw/."""
     try:
         data = path.read_bytes()
@@ -256,14 +267,14 @@ def _read_file(path: Path, *, root: Path, source: str | None, lang: str, license
 
 def _candidate(
     data: bytes, *, name: str, origin: str | None, suffix: str, source: str | None, lang: str, license: str, date: datetime.date | None
-) -> _Candidate:
+) -> Prepared:
     """The article the bytes make; ``origin`` None: the bytes are to be kept under raw/, which is then the origin."""
     raw = parse_raw(data, name=name, date=date)
     source = article_source(raw, source, name=name)
     keep = None
     if origin is None:
         origin, keep = layout.raw_relpath(source=source, data=data, suffix=suffix), data
-    return _Candidate(name, make_article(raw, source=source, origin=origin, lang=lang, license=license), keep)
+    return Prepared(name, make_article(raw, source=source, origin=origin, lang=lang, license=license), keep)
 
 
 # --------------------------------------------------------------------------
@@ -306,7 +317,7 @@ class _OnDisk:
         return None
 
 
-def _store(root: Path, prepared: list[_Candidate | IngestError]) -> tuple[list[Ingested | IngestError], dict[str, str]]:
+def _store(root: Path, prepared: list[Prepared | IngestError]) -> tuple[list[Ingested | IngestError], dict[str, str]]:
     """Write the new articles, then give every article on disk without a split its split; all under the lock."""
     with storage.repository_lock(root):
         splits.read_splits(root)  # a splits file that cannot be read stops the run before anything is written
@@ -316,7 +327,7 @@ def _store(root: Path, prepared: list[_Candidate | IngestError]) -> tuple[list[I
     return results, assigned
 
 
-def _store_one(candidate: _Candidate, on_disk: _OnDisk) -> Ingested:
+def _store_one(candidate: Prepared, on_disk: _OnDisk) -> Ingested:
     article, name, root = candidate.article, candidate.name, on_disk.root
     target = layout.article_path(root, article)
     if target.exists():

@@ -2,7 +2,7 @@
 
 Part of :func:`wirecorpus.formats.mapping.convert`; the rules are in that module's
 docstring. Links that share a content span make one quote, and a part given twice
-with different spans is reported, the first kept. A content span that no link takes
+with different spans is reported, the first kept. A content span in no link at all
 is a quote with no cue and no speaker; a cue or speaker span that no link takes is
 reported.
 """
@@ -67,8 +67,10 @@ def assemble_quotes(conversion: _Conversion, links: list[ToolLink]) -> list[Tool
             known = gathered.others.setdefault(part, span_id)
             if known != span_id:
                 conversion._problem(link.where, link.shown, f"its {part} {span_id} differs from {known}, given for the same content by {gathered.link_ids[0]}; the first is kept")
+    linked = {span_id for link in conversion.document.links for _, span_id in link.arguments}
     for span in conversion.document.spans:
-        if span.label == quotes.content and span.id not in by_content and span.id not in conversion.used:
+        # A content span in no link is a quote alone; one in a link the map does not take stays with that link.
+        if span.label == quotes.content and span.id not in linked and span.id not in conversion.used:
             by_content[span.id] = _Parts(span.id, span.where)
     for parts in by_content.values():
         quote = _quote(conversion, parts)
