@@ -170,14 +170,18 @@ def same_speaker(gold_quote: schema.Quote, pred_quote: schema.Quote, aligned: Fi
     return overlap(bounds(gold_span), bounds(pred_span)) > 0 or gold_span.text.casefold() == pred_span.text.casefold()
 
 
-def _speaker_accuracy(aligned: FileAlignment) -> Accuracy:
+def speaker_accuracy(aligned: FileAlignment, *, either: bool = False) -> Accuracy:
+    """Speaker accuracy on the quotes paired by content overlap whose gold quote names a speaker;
+    ``either``: whose gold or predicted quote does, so that neither file plays gold (agreement)."""
+    gold_entities, pred_entities = aligned.entities
     total = right = 0
     for i, j in aligned.get("quotes", "content", OVERLAP).pairs.items():
-        gold_quote = aligned.gold.quotes[i]
-        if speaker(gold_quote, aligned.entities[0]) is None:
+        gold_quote, pred_quote = aligned.gold.quotes[i], aligned.pred.quotes[j]
+        named = speaker(gold_quote, gold_entities) is not None
+        if not (named or either and speaker(pred_quote, pred_entities) is not None):
             continue
         total += 1
-        right += same_speaker(gold_quote, aligned.pred.quotes[j], aligned)
+        right += same_speaker(gold_quote, pred_quote, aligned)
     return Accuracy(right, total)
 
 
@@ -244,7 +248,7 @@ def score_alignments(alignments: Iterable[FileAlignment]) -> tuple[LayerScores, 
             _count_measures(tallies["entities"], aligned, "entities", ())
         if "quotes" in aligned.layers:
             _count_measures(tallies["quotes"], aligned, "quotes", ("content", "cue"))
-            speakers += _speaker_accuracy(aligned)
+            speakers += speaker_accuracy(aligned)
         if "events" in aligned.layers:
             _count_measures(tallies["events"], aligned, "events", ("trigger",))
             _count_arguments(tallies["events"], aligned)
@@ -260,8 +264,11 @@ def score_alignments(alignments: Iterable[FileAlignment]) -> tuple[LayerScores, 
 _MEASURE_ORDER = (ALL, "content", "cue", "trigger", "arguments")
 
 
+def row_order(names: Iterable[str]) -> list[str]:
+    """Row names in table order: labels alphabetically, then the total and the label-free measures."""
+    names = set(names)
+    return sorted(names - set(_MEASURE_ORDER)) + [name for name in _MEASURE_ORDER if name in names]
+
+
 def _rows(tally: Tally) -> tuple[Row, ...]:
-    """Labels alphabetically, then the total and the label-free measures."""
-    labels = sorted(name for name in tally if name not in _MEASURE_ORDER)
-    measures = [name for name in _MEASURE_ORDER if name in tally]
-    return tuple(Row(name, tally[name][STRICT], tally[name][OVERLAP]) for name in (*labels, *measures))
+    return tuple(Row(name, tally[name][STRICT], tally[name][OVERLAP]) for name in row_order(tally))
