@@ -57,3 +57,7 @@ class ImportRefused(WirecorpusError):
 
 class ExportError(WirecorpusError):
     """Annotation sets could not be exported."""
+
+
+class AgreementError(WirecorpusError):
+    """Annotator agreement could not be computed: too few sets, or no article two of them share."""
