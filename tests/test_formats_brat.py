@@ -47,9 +47,8 @@ def tutorial(shared_dir: Path) -> dict[str, ToolDocument]:
 
 
 def test_brat_tutorial_documents_and_counts(tutorial):
-    # 13 .txt/.ann pairs, and SOURCE.txt, which brat too would list as a document.
-    assert len(tutorial) == 14
-    assert tutorial["SOURCE"].spans == [] and tutorial["SOURCE"].problems == []
+    # 13 .txt/.ann pairs; SOURCE.txt has no .ann, so it is no document.
+    assert len(tutorial) == 13 and "SOURCE" not in tutorial
     counts = {name: (len(doc.spans), len(doc.links)) for name, doc in tutorial.items() if doc.spans}
     assert counts == {
         "000-introduction": (7, 3),
@@ -194,12 +193,12 @@ def write_files(folder: Path, files: dict[str, str]) -> None:
         ({"a.txt": "x", "a.ann": ""}, ["a.ann"], [("a", None)]),
         # PolNeAR: text/<name>.txt and attributions/<name>_<annotator>.ann
         ({"text/a_1.txt": "x", "ann/a_1_4e07.ann": ""}, ["text", "ann"], [("a_1", "4e07")]),
-        # the longest prefix wins; '-' and '.' separate as '_' does (a.txt is then a document alone)
-        ({"t/a.txt": "x", "t/a-b.txt": "y", "n/a-b.c.ann": ""}, ["t", "n"], [("a-b", "c"), ("a", None)]),
+        # the longest prefix wins; '-' and '.' separate as '_' does (a.txt pairs with nothing: no document)
+        ({"t/a.txt": "x", "t/a-b.txt": "y", "n/a-b.c.ann": ""}, ["t", "n"], [("a-b", "c")]),
         # the same stem in another folder: no annotator
         ({"t/a.txt": "x", "n/a.ann": ""}, ["t", "n"], [("a", None)]),
-        # a .txt no .ann pairs with is a document without annotations
-        ({"a.txt": "x", "b.txt": "y", "a.ann": ""}, ["."], [("a", None), ("b", None)]),
+        # a .txt no .ann pairs with is no document: nobody annotated it
+        ({"a.txt": "x", "b.txt": "y", "a.ann": ""}, ["."], [("a", None)]),
     ],
 )
 def test_brat_pairing(tmp_path, files, given, expected):
@@ -353,9 +352,10 @@ def test_brat_round_trip_seed_gold(seed, exported):
         assert roles["Content"] == (quote.content.start, quote.content.end)
         assert (spans[link.trigger].start, spans[link.trigger].end) == roles["Content"]
         assert roles.get("Cue") == (quote.cue and (quote.cue.start, quote.cue.end))
-        speaker = quote.speaker_span if quote.speaker is None else None
-        expected_speaker = entity_offsets.get(quote.speaker) or (speaker and (speaker.start, speaker.end))
-        assert roles.get("Speaker") == expected_speaker
+        # The speaker span when there is one, with its entity as SpeakerEntity; else the entity.
+        span = quote.speaker_span
+        assert roles.get("Speaker") == ((span.start, span.end) if span else entity_offsets.get(quote.speaker))
+        assert roles.get("SpeakerEntity") == (entity_offsets.get(quote.speaker) if span else None)
         assert link.attributes == (("Kind", quote.kind),)
     event_links = [link for link in document.links if link.label != "Quote"]
     assert len(event_links) == len(gold.events) > 0

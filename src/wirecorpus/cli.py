@@ -85,6 +85,40 @@ def cmd_agree(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, root: Path) -> int:
+    from .importer import NewArticles, import_annotations, render_report
+
+    new_articles = None
+    if args.ingest:
+        if not args.source:
+            raise WirecorpusError("--ingest needs --source NAME (the source of the new articles, e.g. ap)")
+        new_articles = NewArticles(source=args.source, license=args.license, lang=args.lang, date=args.date)
+    report = import_annotations(
+        args.format, args.paths, root=root, annotator=args.annotator, map_path=args.map, new_articles=new_articles,
+        skip_unconvertible=args.skip_unconvertible, dry_run=args.dry_run, replace=args.replace,
+    )
+    sys.stdout.write(render_report(report, verbose=args.verbose))
+    return 1 if report.refused else 0
+
+
+def cmd_export(args: argparse.Namespace, root: Path) -> int:
+    from .exporter import export_annotations
+
+    written = export_annotations(args.format, root=root, set_name=args.set, article_ids=args.articles or None, out=args.out)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _iso_date(value: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wirecorpus",
@@ -135,6 +169,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sets", nargs="+", metavar="SET", help="sets to compare, e.g. hand/a1 hand/a2 (default: every hand set)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_agree)
+
+    from .exporter import FORMATS as EXPORT_FORMATS
+    from .importer import FORMATS as IMPORT_FORMATS
+
+    p = sub.add_parser("import", parents=[common], help="bring annotations in from an annotation tool's export")
+    p.add_argument("format", choices=tuple(IMPORT_FORMATS), metavar="FORMAT", help=f"the tool: {', '.join(IMPORT_FORMATS)}")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="export files or folders")
+    p.add_argument("--annotator", required=True, metavar="NAME", help="the annotation set to write; {annotator} is replaced by the annotator the tool names")
+    p.add_argument("--map", type=Path, metavar="MAP.json", help="how the tool's labels become layers (default: inventory labels map to themselves)")
+    p.add_argument("--ingest", action="store_true", help="add a document that matches no article as a new article")
+    p.add_argument("--source", help="with --ingest: the source of new articles, e.g. ap")
+    p.add_argument("--license", default="other", help="with --ingest: the licence of new article texts (default: other)")
+    p.add_argument("--lang", default="en", help="with --ingest: their language (default: en)")
+    p.add_argument("--date", type=_iso_date, help="with --ingest: their date (default: the YYYY-MM-DD date in each document's name)")
+    p.add_argument("--skip-unconvertible", action="store_true", help="write what converts and list everything skipped")
+    p.add_argument("--replace", action="store_true", help="overwrite annotation files that hold other content")
+    p.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
+    p.add_argument("--verbose", action="store_true", help="a line per document, not only the totals and the problems")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", parents=[common], help="write an annotation set out for another tool")
+    p.add_argument("format", choices=tuple(EXPORT_FORMATS), metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
+    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to export (default: all the set covers)")
+    p.add_argument("--set", required=True, metavar="SET", help="the annotation set, e.g. hand/a1")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="the folder to write into")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -61,3 +61,7 @@ class ExportError(WirecorpusError):
 
 class AgreementError(WirecorpusError):
     """Annotator agreement could not be computed: too few sets, or no article two of them share."""
+
+
+class MapError(WirecorpusError):
+    """A MAP.json (how a tool's labels become layers) is not usable."""

@@ -20,9 +20,14 @@ business: :mod:`wirecorpus.formats.mapping` does it for every format alike.
 from __future__ import annotations
 
 import bisect
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from ..errors import FormatError
 
 Fragment = tuple[int, int]  # (start, end), code points, end-exclusive
 
@@ -61,6 +66,11 @@ class ToolSpan:
     def end(self) -> int:
         return self.fragments[-1][1]
 
+    @property
+    def shown(self) -> str:
+        """The span as a report shows it: ``T12 Content 120 150;160 200``."""
+        return f"{self.id} {self.label} {';'.join(f'{start} {end}' for start, end in self.fragments)}"
+
 
 @dataclass(frozen=True)
 class ToolLink:
@@ -77,6 +87,12 @@ class ToolLink:
     arguments: tuple[tuple[str, str], ...]
     where: str
     attributes: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """The link as a report shows it: ``E1 Attribution:T4 Content:T3 Cue:T2``."""
+        head = f"{self.label}:{self.trigger}" if self.trigger else self.label
+        return f"{self.id} {head} {' '.join(f'{role}:{target}' for role, target in self.arguments)}".rstrip()
 
 
 @dataclass
@@ -128,6 +144,19 @@ class Utf16Offsets:
         return unit - before
 
 
+def checked_fragment(start: object, end: object, limit: int) -> Fragment:
+    """``(start, end)`` as a tool gave them, checked: integers with ``0 <= start < end <= limit``.
+
+    ValueError says what is wrong (a tool's offsets are data: strings, floats and
+    empty or reversed spans occur in real exports).
+    """
+    if type(start) is not int or type(end) is not int:  # bool is an int but no offset
+        raise ValueError(f"start {start!r} and end {end!r} are not integer offsets")
+    if not 0 <= start < end <= limit:
+        raise ValueError(f"offsets {start}-{end} are empty, reversed or outside the text ({limit} long)")
+    return start, end
+
+
 def code_point_fragments(index: Utf16Offsets, fragments: Sequence[tuple[int, int]]) -> tuple[Fragment, ...]:
     """UTF-16 fragments as code point fragments (raises ValueError like :meth:`Utf16Offsets.code_point`)."""
     return tuple((index.code_point(start), index.code_point(end)) for start, end in fragments)
@@ -145,3 +174,33 @@ def files_under(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+_JSON_VALUE_START = re.compile(r"[^ \t\n\r]")  # the first character that is not JSON whitespace
+
+
+def json_values(path: Path) -> list[tuple[int, Any]]:
+    """The JSON values of a file one after another, each with the line it starts on.
+
+    Reads JSON Lines, one JSON document, and pretty-printed values in a row alike
+    (doccano's own relation example is pretty-printed although named ``.jsonl``).
+    A file that cannot be read, or anything that is not JSON, raises
+    :class:`FormatError` naming the file and the line the faulty value starts on.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormatError(f"{path}: cannot be read as UTF-8 text: {error}") from None
+    decoder = json.JSONDecoder()
+    values: list[tuple[int, Any]] = []
+    line, start, end = 1, 0, 0  # line is the line of text[start]
+    while found := _JSON_VALUE_START.search(text, end):
+        line += text.count("\n", start, found.start())
+        start = found.start()
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except json.JSONDecodeError as error:
+            where = "" if error.lineno == line else f" (at line {error.lineno})"
+            raise FormatError(f"{path}:{line}: not JSON: {error.msg}{where}") from None
+        values.append((line, value))
+    return values

@@ -8,8 +8,9 @@ Reading (:func:`read`)
   the ``.ann`` stem is then the annotator: PolNeAR's ``attributions/<name>_4e07.ann`` with
   ``text/<name>.txt`` is annotator ``4e07``. An ``.ann`` with no text is a FormatError.
   The document's name is the text's stem.
-- Every ``.txt`` that no ``.ann`` pairs with is a document with no annotations: brat lists a
-  collection's documents by their ``.txt`` files, so a README.txt in a folder is one too.
+- A ``.txt`` that no ``.ann`` pairs with is no document: nobody annotated it, and reading it as
+  a document with no annotations would say that its text has none. So a folder of all the texts
+  can be given with one annotator's ``.ann`` files (PolNeAR's ``text/`` and ``attributions/*_4e07.ann``).
 - Texts are read as UTF-8 with ``\\r\\n`` kept as is: brat offsets count every character, and
   they are code points (Python string indices), so no offset is converted.
 - A T line stores its text, the fragments' texts joined by one space. A span whose stored text
@@ -32,9 +33,9 @@ Writing (:func:`write`)
   lines, then A lines. Entities keep their ``T`` ids; the spans of quotes and events are numbered
   after them, quotes first, then events, each in file order, so the output is deterministic.
 - A quote is a ``Content`` span, a ``Quote`` trigger span over the same text, a ``Cue`` span and
-  a ``Speaker`` span when it has them, an event ``Quote:T Content:T Cue:T Speaker:T`` (the
-  speaker is the entity when there is one, else the speaker span) and an attribute ``Kind``.
-  When a quote has both a speaker entity and a speaker span, the span is written but not linked.
+  a ``Speaker`` span when it has them, an event ``Quote:T Content:T Cue:T Speaker:T`` and an
+  attribute ``Kind``. The speaker is the speaker span when there is one, with the entity it
+  stands for as ``SpeakerEntity``; else the entity.
 - An event is a trigger span labelled with :func:`brat_type` of its type and an event line;
   a role that comes again is numbered as brat does (``Entity``, ``Entity2``, ``Entity3``).
 - brat keeps a T line's text on one line, and its editor splits a span at line breaks and tabs;
@@ -66,7 +67,7 @@ _T_ID = re.compile(r"T[0-9]+")
 TRUE = "true"  # the value of an attribute line that gives none (a binary attribute)
 
 # The types of the export's own making (annotation.conf, map.json).
-QUOTE, CONTENT, CUE, SPEAKER, KIND = "Quote", "Content", "Cue", "Speaker", "Kind"
+QUOTE, CONTENT, CUE, SPEAKER, SPEAKER_ENTITY, KIND = "Quote", "Content", "Cue", "Speaker", "SpeakerEntity", "Kind"
 _NO_PLACE = {
     "N": "a normalisation (a link to a knowledge base)",
     "#": "a note",
@@ -85,13 +86,7 @@ def read(paths: Sequence[Path]) -> list[ToolDocument]:
         if path.suffix not in (".ann", ".txt") or not path.is_file():
             raise FormatError(f"{path}: not a brat .ann or .txt file, nor a folder of them")
     texts = [path for path in files if path.suffix == ".txt"]
-    documents, paired = [], set()
-    for ann in (path for path in files if path.suffix == ".ann"):
-        text, annotator = _text_of(ann, texts)
-        paired.add(text.resolve())
-        documents.append(_read_annotated(ann, text, annotator))
-    lone = [text for text in texts if text.resolve() not in paired]
-    return documents + [ToolDocument(name=text.stem, text=_read_text(text), where=str(text)) for text in lone]
+    return [_read_annotated(ann, *_text_of(ann, texts)) for ann in files if ann.suffix == ".ann"]
 
 
 def _annotator(ann_stem: str, text_stem: str) -> str | None:
@@ -404,10 +399,12 @@ class _DocumentBuilder:
         trigger = self.span(QUOTE, quote.content)
         if quote.cue is not None:
             arguments.append((CUE, self.span(CUE, quote.cue)))
-        speaker_span = self.span(SPEAKER, quote.speaker_span) if quote.speaker_span is not None else None
-        speaker = self.entity(quote.speaker) if quote.speaker is not None else speaker_span
-        if speaker is not None:
-            arguments.append((SPEAKER, speaker))
+        if quote.speaker_span is not None:
+            arguments.append((SPEAKER, self.span(SPEAKER, quote.speaker_span)))
+            if quote.speaker is not None:
+                arguments.append((SPEAKER_ENTITY, self.entity(quote.speaker)))
+        elif quote.speaker is not None:
+            arguments.append((SPEAKER, self.entity(quote.speaker)))
         self.link(QUOTE, trigger, arguments, attributes=((KIND, quote.kind),))
 
     def event(self, event: schema.Event) -> None:
@@ -423,7 +420,7 @@ class _DocumentBuilder:
 
 def annotation_conf(inventory: schema.Inventory) -> str:
     """brat's ``annotation.conf`` for an export: the inventory's types and the export's own."""
-    events = [f"{QUOTE}\t{CONTENT}:{CONTENT}, {CUE}?:{CUE}, {SPEAKER}?:<ENTITY>|{SPEAKER}"]
+    events = [f"{QUOTE}\t{CONTENT}:{CONTENT}, {CUE}?:{CUE}, {SPEAKER}?:<ENTITY>|{SPEAKER}, {SPEAKER_ENTITY}?:<ENTITY>"]
     for event_type, roles in inventory.event_roles.items():
         events.append(f"{brat_type(event_type)}\t" + ", ".join(f"{role}*:<ENTITY>" for role in roles))
     kinds = "|".join(sorted(inventory.quote_kinds))
@@ -446,6 +443,9 @@ def import_map(inventory: schema.Inventory) -> dict[str, Any]:
         events[name] = {"type": event_type, "roles": {role: role for role in roles}}
     return {
         "entities": {label: label for label in sorted(inventory.entity_labels)},
-        "quotes": {"relation": QUOTE, "content": CONTENT, "cue": CUE, "speaker": SPEAKER, "kind": KIND},
+        "quotes": {
+            "relation": QUOTE, "content": CONTENT, "cue": CUE, "speaker": SPEAKER, "speaker_entity": SPEAKER_ENTITY,
+            "kind": KIND, "discontinuous_content": "outer-extent",
+        },
         "events": events,
     }

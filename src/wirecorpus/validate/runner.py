@@ -311,3 +311,13 @@ def _article_for(article_id: str, context: Context, texts: dict[str, ArticleText
     if data is None or quiet.errors():
         return ArticleText(path, None, None)
     return ArticleText(path, data["text"], layout.text_sha256(data["text"]))
+
+
+def check_annotation(data: dict[str, Any], *, path: str, article: schema.Article, context: Context) -> list[Finding]:
+    """The findings for an annotation file before it is written: ``path`` is where it will be
+    (relative to the repository), ``article`` the record it annotates (on disk or about to be)."""
+    found = Collector(path)
+    article_path = layout.article_relpath(source=article.source, date=article.date.isoformat(), article_id=article.id)
+    texts = {article_path: ArticleText(article_path, article.text, layout.text_sha256(article.text))}
+    _annotation_levels(data, path, context, found, texts)
+    return found.findings(data=data)

@@ -1,0 +1,43 @@
+"""Write annotation sets out for other tools: ``wirecorpus export``.
+
+``brat`` (a collection with annotation.conf and the map.json that imports it back),
+``spacy`` (a DocBin for ``spacy train``) and ``conll`` (IOB2 entities); the formats
+themselves are in :mod:`wirecorpus.formats`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import corpus, layout, schema
+from .errors import ExportError
+
+# Command-line name -> module of wirecorpus.formats.
+FORMATS = {"brat": "brat", "spacy": "spacy_docbin", "conll": "conll"}
+
+
+def export_annotations(format: str, *, root: Path, set_name: str, article_ids: Sequence[str] | None = None, out: Path) -> list[Path]:
+    """Write an annotation set (``hand/NAME`` or ``model/NAME``), or some of its articles, into ``out``."""
+    if format not in FORMATS:
+        raise ExportError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    root = Path(root).resolve()
+    kind, name = layout.parse_set_name(set_name, error=ExportError)
+    if name not in layout.annotation_sets(root, kind):
+        raise ExportError(f"annotation set {set_name!r} does not exist (no folder {layout.set_folder(root, kind=kind, name=name).relative_to(root).as_posix()}/)")
+    files = layout.set_files(root, kind=kind, name=name)
+    wanted = sorted(files) if not article_ids else list(dict.fromkeys(article_ids))
+    missing = [a for a in wanted if a not in files]
+    if missing:
+        raise ExportError(f"{set_name} has no annotation file for {', '.join(missing)}")
+    articles = {path.stem: path for path in layout.article_files(root)}
+    pairs = []
+    for article_id in wanted:
+        if article_id not in articles:
+            raise ExportError(f"{files[article_id]}: its article {article_id} is not in corpus/; run `wirecorpus validate`")
+        article = corpus.read_record(root, articles[article_id], schema.Article, error=ExportError)
+        annotation = corpus.read_record(root, Path(files[article_id]), schema.AnnotationFile, error=ExportError)
+        pairs.append((article, annotation))
+    module = importlib.import_module(f".formats.{FORMATS[format]}", __package__)
+    return module.write(pairs, out=Path(out), inventory=schema.Inventory.load(root))
