@@ -41,16 +41,16 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import corpus, layout, schema
 from .compare import sets as annotation_sets
-from .compare.align import LABELLED, MODES, OVERLAP, STRICT, FileAlignment, align_files
+from .compare.align import LABELLED, MODES, OVERLAP, FileAlignment, align_files
 from .compare.reliability import cohen_kappa, krippendorff_alpha, token_values, tokens, value_counts
-from .compare.render import check_format, markdown_table, number, row_json, accuracy_json, some, text_table
+from .compare.render import accuracy_json, check_format, markdown_table, number, row_json, some, text_table
 from .compare.scores import Accuracy, LayerScores, Row, row_order, score_alignments, speaker_accuracy
 from .errors import AgreementError
 
@@ -108,7 +108,7 @@ class Mean:
     count: int
 
     @classmethod
-    def of(cls, values: Iterator[float | None]) -> Mean:
+    def of(cls, values: Iterable[float | None]) -> Mean:
         defined = [value for value in values if value is not None]
         return cls(sum(defined) / len(defined) if defined else None, len(defined))
 

@@ -20,14 +20,17 @@ the span that covers it (shares a character with it), ``O`` when none does:
 - events: the trigger's event type.
 
 Where spans of one part overlap, the first in the file (ids are in text
-order) gives the value. The package's pitfalls, and how they are met here:
-it raises ``ValueError`` when fewer than two values occur or no unit has two
-coders, and divides 0 by 0 (a RuntimeWarning and nan) when the only values
-that two coders share are all one value; missing values must be ``np.nan``,
-which a string array turns into the string ``"nan"``. So the value counts are
-built here (units by values, only units with two or more coders, only values
-they use) and passed as ``value_counts``; alpha is None (shown ``n/a``) when
-fewer than two values remain, as when every coder marked nothing.
+order) gives the value. The package's pitfalls (its docstring and issue
+tracker), and how they are met here: it raises ``ValueError`` when its value
+domain has fewer than two values or no unit has two coders, and divides 0 by 0
+(a RuntimeWarning and nan) when the values in units with two or more coders are
+all one value, though others occur in units with one coder; missing values must
+be ``np.nan``, which a string array silently turns into the string ``"nan"``;
+given ``reliability_data`` it takes the values it sees as the domain, given
+``value_counts`` the columns. So the value counts are built here (units by
+values, only units with two or more coders, only the values those use) and
+passed as ``value_counts``; alpha is None (shown ``n/a``) when fewer than two
+values remain, as when every coder marked nothing in the layer.
 """
 
 from __future__ import annotations
