@@ -34,7 +34,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -342,7 +342,8 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
         writes.wait()
     outputs = [writer.output() for writer in writers.values()]
     evaluations = _evaluations(root, corpus_plan)
-    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations))
+    agreement = _agreement(root, corpus_plan)
+    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations, agreement))
     storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder))
 
 
@@ -357,6 +358,16 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
                 result = evaluate.evaluate(root=root, gold=f"hand/{hand}", pred=f"model/{model}")
                 tables.append(f"### model/{model} against hand/{hand}\n\n{evaluate.render(result, format='markdown')}")
     return tables
+
+
+def _agreement(root: Path, corpus_plan: rows.Plan) -> str | None:
+    """Markdown agreement of the hand sets, if some article has two or more of them."""
+    from . import agree
+
+    annotated = Counter(article for articles in corpus_plan.sets["hand"].values() for article in articles)
+    if not any(count >= 2 for count in annotated.values()):
+        return None
+    return agree.render(agree.agree(root=root), format="markdown")
 
 
 def manifest(folder: Path) -> str:

@@ -86,6 +86,14 @@ def cmd_evaluate(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def cmd_agree(args: argparse.Namespace, root: Path) -> int:
+    from .agree import agree, render
+
+    result = agree(root=root, articles=args.articles or None, sets=args.sets)
+    sys.stdout.write(render(result, format=args.format))
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, root: Path) -> int:
     from .importer import NewArticles, import_annotations, render_report
 
@@ -182,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pred", required=True, help="predicted set, e.g. model/en_core_web_sm-3.8.0")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("agree", parents=[common], help="agreement between annotation sets of the same articles")
+    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to compare (default: every article two or more sets annotate)")
+    p.add_argument("--sets", nargs="+", metavar="SET", help="sets to compare, e.g. hand/a1 hand/a2 (default: every hand set)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_agree)
 
     from .exporter import FORMATS as EXPORT_FORMATS
     from .importer import FORMATS as IMPORT_FORMATS

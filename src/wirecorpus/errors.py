@@ -59,5 +59,9 @@ class ExportError(WirecorpusError):
     """Annotation sets could not be exported."""
 
 
+class AgreementError(WirecorpusError):
+    """Annotator agreement could not be computed: too few sets, or no article two of them share."""
+
+
 class MapError(WirecorpusError):
     """A MAP.json (how a tool's labels become layers) is not usable."""

@@ -11,7 +11,7 @@ that no longer fits the rebuilt texts is refused rather than misread.
 Scores (:func:`score_quotes`), on the direct quotes of the gold:
 
 - recall and precision of predicted ``direct`` quotes, paired with gold direct
-  quotes by content overlap (``evaluate.match``, one-to-one);
+  quotes by content overlap (``compare.align.match``, one-to-one);
 - speaker accuracy on the paired quotes whose gold speaker is named: right
   when the predicted speaker entity's text names the same party
   (:func:`same_name`);
@@ -29,7 +29,8 @@ from pathlib import Path
 from . import schema
 from .formats import meantime
 from .errors import ExternalFileError
-from .evaluate import OVERLAP, Accuracy, Counts, match, overlap
+from .compare.align import OVERLAP, match, overlap
+from .compare.scores import Accuracy, Counts
 
 DIRECT, FRAGMENT, OTHER = "direct", "fragment", "other"
 KINDS = (DIRECT, FRAGMENT, OTHER)
