@@ -57,3 +57,7 @@ class ImportRefused(WirecorpusError):
 
 class ExportError(WirecorpusError):
     """Annotation sets could not be exported."""
+
+
+class ReviewError(WirecorpusError):
+    """A review page could not be made: an unknown article or set, or an unusable output path."""
