@@ -201,3 +201,15 @@ def test_review_article_record_must_be_readable(repo_copy) -> None:
     path.write_text("[]", encoding="utf-8")
     with pytest.raises(ReviewError, match="not a readable article record"):
         review_page(root=repo_copy, article_id=SEED_ID)
+
+
+def test_review_folder_of_an_empty_corpus_is_refused(empty_repo) -> None:
+    with pytest.raises(ReviewError, match="no article to review: the corpus has no article"):
+        write_review(root=empty_repo, out=empty_repo / "pages")
+    assert not (empty_repo / "pages").exists()
+
+
+def test_review_empty_list_of_articles_is_refused(repo_copy, tmp_path) -> None:
+    with pytest.raises(ReviewError, match="no article to review: name one or more article ids"):
+        write_review(root=repo_copy, article_ids=[], out=tmp_path / "pages")
+    assert not (tmp_path / "pages").exists()

@@ -37,7 +37,7 @@ from .. import layout
 from ..errors import ReviewError
 from ..validate import validate
 from ..validate.registry import Finding
-from .page import IndexEntry, render_index, render_page
+from .page import IndexEntry, render_index, render_page, severity_counts
 from .sources import Selection, all_article_ids, check_sets, read, select, sets_with_article
 
 __all__ = ["review_page", "write_review"]
@@ -89,13 +89,7 @@ def write_review(
 
 
 def _entry(selection: Selection, findings: Sequence[Finding], href: str) -> IndexEntry:
-    return IndexEntry(
-        selection.article_id,
-        href,
-        tuple(name for name, _ in selection.shown),
-        sum(1 for f in findings if f.severity == "error"),
-        sum(1 for f in findings if f.severity == "warning"),
-    )
+    return IndexEntry(selection.article_id, href, tuple(name for name, _ in selection.shown), *severity_counts(findings))
 
 
 def _selections(
@@ -113,7 +107,8 @@ def _selections(
         skipped = [f"{i} (no file of {', '.join(names)})" for i, names in lacking.items() if names]
         ids = [i for i in ids if not lacking[i]]
     if not ids:
-        raise ReviewError(f"no article to review{' with ' + ', '.join(sets) if sets else ''}: {', '.join(skipped) or 'the corpus is empty'}")
+        why = ", ".join(skipped) or "the corpus has no article"
+        raise ReviewError(f"no article to review{' with ' + ', '.join(sets) if sets else ''}: {why}")
     return [select(root, article_id, sets) for article_id in ids], skipped
 
 

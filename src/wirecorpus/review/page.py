@@ -161,9 +161,13 @@ def _finding_list(findings: Sequence[Finding]) -> str:
     return f'<ul class="findings">{items}</ul>' if items else ""
 
 
+def severity_counts(findings: Sequence[Finding]) -> tuple[int, int]:
+    """How many errors and warnings."""
+    return sum(1 for f in findings if f.severity == "error"), sum(1 for f in findings if f.severity == "warning")
+
+
 def _findings(findings: Sequence[Finding], files: int) -> str:
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = sum(1 for f in findings if f.severity == "warning")
+    errors, warnings = severity_counts(findings)
     summary = f"wirecorpus validate on the {files} files shown: {errors} errors, {warnings} warnings"
     return f'<h2 id="validation">Validation</h2>\n<p class="summary">{escape(summary)}</p>\n{_finding_list(findings)}\n'
 
