@@ -119,6 +119,17 @@ def cmd_export(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace, root: Path) -> int:
+    from .review import write_review
+
+    if args.all == bool(args.articles):
+        args.usage_error("give the articles to review or --all, one of the two")
+    written = write_review(root=root, article_ids=None if args.all else args.articles, sets=args.sets, out=args.out)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def _iso_date(value: str):
     import datetime
 
@@ -222,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", required=True, metavar="SET", help="the annotation set, e.g. hand/a1")
     p.add_argument("--out", required=True, type=Path, metavar="DIR", help="the folder to write into")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("review", parents=[common], help="write HTML pages showing an article with one or two annotation sets")
+    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="the articles to show")
+    p.add_argument("--all", action="store_true", help="every article of the corpus")
+    p.add_argument("--sets", nargs="+", metavar="SET", help="one or two sets side by side, e.g. hand/a1 (default: the first two by name that have the article)")
+    p.add_argument("--out", type=Path, required=True, help="FILE.html for one article, else a folder: a page per article and index.html")
+    p.set_defaults(func=cmd_review, usage_error=p.error)
     return parser
 
 

@@ -65,3 +65,7 @@ class AgreementError(WirecorpusError):
 
 class MapError(WirecorpusError):
     """A MAP.json (how a tool's labels become layers) is not usable."""
+
+
+class ReviewError(WirecorpusError):
+    """A review page could not be made: an unknown article or set, or an unusable output path."""
