@@ -27,6 +27,7 @@ build: setup
 dataset: validate build
 
 test: setup-test
+	sh tests/setup/install_browser.sh
 	$(BIN)/python -m pytest
 
 clean:
