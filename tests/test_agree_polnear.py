@@ -24,19 +24,12 @@ import pytest
 
 from agree_independent import cues, spans, strict_f1, token_values
 from conftest import REPO
+from test_importer import POLNEAR_MAP
 from wirecorpus import cli
 from wirecorpus.agree import agree, render
 from wirecorpus.compare.reliability import tokens
 
-MAP = {
-    "quotes": {
-        "relation": ["Attribution", "Attribution-no-source"],
-        "content": "Content",
-        "cue": "Cue",
-        "speaker": "Source",
-        "discontinuous_content": "outer-extent",
-    }
-}
+MAP = POLNEAR_MAP
 
 
 def multi_annotated(sample: Path) -> dict[str, list[str]]:
