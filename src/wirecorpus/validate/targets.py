@@ -20,17 +20,19 @@ ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
 # Names taken from the layout once: they are compared for every file of the corpus.
 _CORPUS, _ANNOTATIONS = layout.CORPUS_DIR.name, layout.ANNOTATIONS_DIR.name
 _SPLITS_PARTS = layout.SPLITS_PATH.parts
+_GOLD_PARTS = layout.GOLD_PATH.parts
 
 
 @dataclass
 class Targets:
     """The files of one run: units of article and annotation files, and the rest.
 
-    ``files`` leaves out corpus/splits.json, which is counted when it exists.
+    ``files`` leaves out corpus/splits.json and annotations/gold.json, which are counted when checked.
     """
 
     units: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # ((kind, absolute path), ...)
     splits: bool = False  # whether corpus/splits.json is checked
+    gold: bool = False  # whether annotations/gold.json is checked
     misplaced: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
 
@@ -40,13 +42,15 @@ class Targets:
 
 
 def layout_kind(parts: tuple[str, ...]) -> str | None:
-    """What a repository-relative path is in the layout: article, annotation, splits, misplaced, or None (not data)."""
+    """What a repository-relative path is in the layout: article, annotation, splits, gold, misplaced, or None (not data)."""
     if not parts or not parts[-1].endswith(".json"):
         return None
     if parts[0] == _CORPUS:
         if parts == _SPLITS_PARTS:
             return "splits"
         return ARTICLE if len(parts) == 4 else "misplaced"
+    if parts == _GOLD_PARTS:
+        return "gold"
     if parts[0] == _ANNOTATIONS and len(parts) > 1 and parts[1] in layout.ANNOTATOR_KINDS:
         return ANNOTATION if len(parts) == 4 else "misplaced"
     return None
@@ -67,17 +71,17 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
             targets.missing.append(str(path))
         named = path.is_file()
         for folder, names in _folders(path):
-            # A folder's files share their place in the layout, bar corpus/splits.json: worked out once.
+            # A folder's files share their place in the layout, bar corpus/splits.json and annotations/gold.json: worked out once.
             folder_parts = tuple(folder[len(prefix) :].split(os.sep)) if folder.startswith(prefix) else None
-            kinds: dict[bool, str | None] = {}
+            kinds: dict[tuple[str, ...] | None, str | None] = {}
             for name in names:
                 file = f"{folder}{os.sep}{name}"
                 if file in seen:
                     continue
                 seen.add(file)
                 parts = () if folder_parts is None else (*folder_parts, name)
-                is_splits = parts == _SPLITS_PARTS
-                kind = kinds[is_splits] if is_splits in kinds else kinds.setdefault(is_splits, layout_kind(parts))
+                single = parts if parts in (_SPLITS_PARTS, _GOLD_PARTS) else None
+                kind = kinds[single] if single in kinds else kinds.setdefault(single, layout_kind(parts))
                 _place(file, parts, kind, groups, targets, named=named)
     # Articles first in each unit, so that their annotation files find them checked.
     targets.units = [tuple(sorted(groups[key], key=lambda item: (item[0] != ARTICLE, item[1]))) for key in sorted(groups)]
@@ -103,6 +107,8 @@ def _folders(path: Path) -> Iterator[tuple[str, list[str]]]:
 def _place(file: str, parts: tuple[str, ...], kind: str | None, groups: dict[str, list[tuple[str, str]]], targets: Targets, *, named: bool) -> None:
     if kind == "splits":
         targets.splits = True
+    elif kind == "gold":
+        targets.gold = True
     elif kind == "misplaced":
         targets.misplaced.append(file)
     elif kind in (ARTICLE, ANNOTATION):
