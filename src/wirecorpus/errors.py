@@ -61,3 +61,8 @@ class ExportError(WirecorpusError):
 
 class MapError(WirecorpusError):
     """A MAP.json (how a tool's labels become layers) is not usable."""
+
+
+class AdjudicationError(WirecorpusError):
+    """Annotation sets could not be merged into a new set: unknown sets or article, a source that
+    does not validate, or a target that is there already."""
