@@ -235,6 +235,22 @@ def test_adjudicate_never_overwrites_without_replace(three_sets: Path) -> None:
     assert path.read_bytes() != before
 
 
+def test_adjudicate_writes_whole_under_the_repository_lock(three_sets: Path, monkeypatch) -> None:
+    from filelock import FileLock, Timeout
+
+    held = []
+
+    def write(path: Path, text: str) -> None:
+        with pytest.raises(Timeout):  # another command could not take the lock now
+            FileLock(str(three_sets / storage.LOCK_NAME), timeout=0).acquire()
+        held.append(path)
+        storage.write_bytes_atomic(path, text.encode("utf-8"))
+
+    monkeypatch.setattr(storage, "write_text_atomic", write)
+    result = adjudicate(root=three_sets, article_id=SEED_ID, sources=SOURCES, target="hand/adj", rule=MAJORITY)
+    assert held == [three_sets.resolve() / result.path]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
