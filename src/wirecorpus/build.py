@@ -182,7 +182,7 @@ class ScreenedChunks:
             self.texts.update(hashes)
         if problem is not None:
             raise problem
-        return rows.assemble_chunk(*parts)
+        return rows.assemble_chunk(*parts, self.corpus_plan.gold)
 
 
 _WORKER: dict = {}

@@ -130,6 +130,14 @@ def cmd_review(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def cmd_adjudicate(args: argparse.Namespace, root: Path) -> int:
+    from .adjudicate import adjudicate, render
+
+    result = adjudicate(root=root, article_id=args.article, sources=args.sources, target=args.target, rule=args.rule, replace=args.replace)
+    sys.stdout.write(render(result, format=args.format))
+    return 0
+
+
 def _iso_date(value: str):
     import datetime
 
@@ -240,6 +248,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sets", nargs="+", metavar="SET", help="one or two sets side by side, e.g. hand/a1 (default: the first two by name that have the article)")
     p.add_argument("--out", type=Path, required=True, help="FILE.html for one article, else a folder: a page per article and index.html")
     p.set_defaults(func=cmd_review, usage_error=p.error)
+
+    from .adjudicate import FORMATS as ADJUDICATE_FORMATS, RULES, UNANIMOUS
+
+    p = sub.add_parser("adjudicate", parents=[common], help="merge annotation sets of an article into a new hand set by agreement")
+    p.add_argument("article", metavar="ARTICLE-ID", help="the article, e.g. tass-20200920-693f2c16")
+    p.add_argument("--from", dest="sources", nargs="+", required=True, metavar="SET", help="the sets to merge, e.g. hand/a1 hand/b1 hand/c1")
+    p.add_argument("--to", dest="target", required=True, metavar="hand/NAME", help="the new hand set to write")
+    p.add_argument("--rule", choices=RULES, default=UNANIMOUS, help="keep what all sources have, or more than half (default: unanimous)")
+    p.add_argument("--replace", action="store_true", help="overwrite the new set's file if it holds other content")
+    p.add_argument("--format", choices=ADJUDICATE_FORMATS, default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_adjudicate)
     return parser
 
 

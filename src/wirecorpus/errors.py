@@ -69,3 +69,8 @@ class MapError(WirecorpusError):
 
 class ReviewError(WirecorpusError):
     """A review page could not be made: an unknown article or set, or an unusable output path."""
+
+
+class AdjudicationError(WirecorpusError):
+    """Annotation sets could not be merged into a new set: unknown sets or article, a source that
+    does not validate, or a target that is there already."""

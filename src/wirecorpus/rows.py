@@ -5,7 +5,8 @@ its steps (:func:`chunk_work`, :func:`read_files`, :func:`parse_chunk`,
 :func:`chunk_columns`, :func:`assemble_chunk`) in worker processes: split by
 split, a chunk of articles (sorted by id) at a time, each chunk giving one
 table per config. Rows of ``hand`` and ``model`` are ordered by article id,
-then annotation set name.
+then annotation set name. A ``hand`` row's ``gold`` column, which no file
+holds, says whether ``annotations/gold.json`` names its set for its article.
 
 Files are parsed whole by Arrow's JSON reader against their record types
 (:func:`parse_records`), which is many times faster than ``json.loads`` plus
@@ -27,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from . import layout, schema, splits
+from . import gold, layout, schema, splits
 from .errors import RepositoryError
 
 ARTICLE_CONFIG = "articles"
@@ -48,6 +49,7 @@ class Plan:
     splits: dict[str, list[str]]
     article_paths: dict[str, str]  # paths as strings: there is one per file of the corpus
     sets: dict[str, dict[str, frozenset[str]]]  # kind -> set name -> ids of the articles it covers
+    gold: dict[str, str]  # article id -> its gold hand set (annotations/gold.json)
 
     def annotation_paths(self, kind: str, article_ids: list[str]) -> tuple[list[int], list[str]]:
         """For each annotation row of ``kind`` over ``article_ids``: the article's index and the file."""
@@ -83,7 +85,7 @@ def plan(root: Path) -> Plan:
         kind: {name: _covered(root, kind, name) for name in layout.annotation_sets(root, kind)}
         for kind in ANNOTATION_CONFIGS
     }
-    return Plan(root, {name: sorted(ids) for name, ids in recorded.items()}, article_paths, sets)
+    return Plan(root, {name: sorted(ids) for name, ids in recorded.items()}, article_paths, sets, gold.read_gold(root))
 
 
 def _covered(root: Path, kind: str, name: str) -> frozenset[str]:
@@ -109,7 +111,7 @@ def iter_chunks(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> I
             files = pending.result()
             if position + 1 < len(work):
                 pending = reader.submit(read_files, corpus_plan, work[position + 1][1])
-            yield make_chunk(split, files, parse_chunk(corpus_plan.root, files))
+            yield make_chunk(split, files, parse_chunk(corpus_plan.root, files), corpus_plan.gold)
 
 
 def chunk_work(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> list[tuple[str, list[str]]]:
@@ -155,9 +157,9 @@ def parse_chunk(root: Path, files: dict[str, ChunkFiles]) -> dict[str, pa.Table]
     return {config: _parse_all(root, found.paths, found.contents, _RECORDS[config]) for config, found in files.items()}
 
 
-def make_chunk(split: str, files: dict[str, ChunkFiles], parsed: dict[str, pa.Table]) -> Chunk:
-    """A chunk's rows from its parsed files."""
-    return assemble_chunk(split, {kind: files[kind].indices for kind in ANNOTATION_CONFIGS}, chunk_columns(parsed))
+def make_chunk(split: str, files: dict[str, ChunkFiles], parsed: dict[str, pa.Table], gold_sets: dict[str, str]) -> Chunk:
+    """A chunk's rows from its parsed files (``gold_sets``: article id -> its gold hand set)."""
+    return assemble_chunk(split, {kind: files[kind].indices for kind in ANNOTATION_CONFIGS}, chunk_columns(parsed), gold_sets)
 
 
 def chunk_columns(parsed: dict[str, pa.Table]) -> dict[str, pa.Table]:
@@ -165,17 +167,32 @@ def chunk_columns(parsed: dict[str, pa.Table]) -> dict[str, pa.Table]:
     return {config: file_columns(table, config) for config, table in parsed.items()}
 
 
-def assemble_chunk(split: str, indices: dict[str, list[int]], columns: dict[str, pa.Table]) -> Chunk:
-    """A chunk's rows: each annotation row joined to its article (``indices``: the article of each, per kind)."""
+def assemble_chunk(split: str, indices: dict[str, list[int]], columns: dict[str, pa.Table], gold_sets: dict[str, str]) -> Chunk:
+    """A chunk's rows: each annotation row joined to its article (``indices``: the article of each, per kind),
+    with the columns no file holds (``gold_sets``: article id -> its gold hand set)."""
     source = columns[ARTICLE_CONFIG]
     articles = source.select(schema.ARTICLE_ROW_FIELDS)
     tables = {ARTICLE_CONFIG: articles}
     for kind in ANNOTATION_CONFIGS:
-        joined = articles.take(pa.array(indices[kind], pa.int64()))
-        row = [joined.column(name) if name in schema.ARTICLE_ROW_FIELDS else columns[kind].column(name)
+        taken = pa.array(indices[kind], pa.int64())
+        joined = articles.take(taken)
+        made = _row_only_columns(kind, articles.column("id"), taken, columns[kind], gold_sets)
+        row = [joined.column(name) if name in schema.ARTICLE_ROW_FIELDS else made[name] if name in made else columns[kind].column(name)
                for name, _ in schema.row_fields(kind)]
         tables[kind] = pa.Table.from_arrays(row, schema=schema.arrow_schema(kind))
     return Chunk(split, tables, source.select(ARTICLE_META_FIELDS))
+
+
+def _row_only_columns(kind: str, article_ids: pa.ChunkedArray, taken: pa.Array, files: pa.Table, gold_sets: dict[str, str]) -> dict[str, pa.Array]:
+    """The columns of ``kind``'s rows that no file holds (:data:`wirecorpus.schema.ROW_ONLY`): ``gold`` for hand.
+
+    A row's set is its annotator's name, which the validator holds to the set's folder.
+    """
+    if "gold" not in {spec.name for spec in schema.row_only_fields(kind)}:
+        return {}
+    gold_of_article = pa.array([gold_sets.get(article) for article in article_ids.to_pylist()], pa.string())
+    names = pc.struct_field(files.column("annotator").combine_chunks(), "name")
+    return {"gold": pc.fill_null(pc.equal(gold_of_article.take(taken), names), False)}
 
 
 # --------------------------------------------------------------------------
@@ -228,7 +245,8 @@ def _source_fields(config: str) -> list[tuple[str, schema.FieldSpec]]:
     if config == ARTICLE_CONFIG:
         article = {s.name: s for s in schema.field_specs(schema.Article)}
         return [*schema.row_fields(config), *((name, article[name]) for name in ARTICLE_META_FIELDS)]
-    return [(name, spec) for name, spec in schema.row_fields(config) if name not in schema.ARTICLE_ROW_FIELDS]
+    row_only = {spec.name for spec in schema.row_only_fields(config)}
+    return [(name, spec) for name, spec in schema.row_fields(config) if name not in schema.ARTICLE_ROW_FIELDS and name not in row_only]
 
 
 def file_columns(table: pa.Table, config: str) -> pa.Table:

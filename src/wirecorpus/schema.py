@@ -155,6 +155,18 @@ class Article:
 ARTICLE_ROW_FIELDS = ("id", "source", "date", "dateline", "text")
 
 
+@dataclass(frozen=True, slots=True)
+class GoldMark:
+    """What a ``hand`` row says beyond its file: whether its set is the article's gold set
+    (``annotations/gold.json``). No file holds it; the build makes it."""
+
+    gold: bool = False
+
+
+# Columns of a config's rows that no file holds (after the file's fields), by config.
+ROW_ONLY = {"hand": GoldMark}
+
+
 # --------------------------------------------------------------------------
 # Field specs: the dataclasses seen as a tree of typed fields.
 
@@ -164,7 +176,7 @@ class FieldSpec:
     """One field of a record type, resolved from its type hint."""
 
     name: str
-    kind: str  # "string" | "int" | "date" | "record" | "list"
+    kind: str  # "string" | "int" | "bool" | "date" | "record" | "list"
     nullable: bool = False
     optional: bool = False
     inventory: str | None = None
@@ -173,7 +185,7 @@ class FieldSpec:
     default: Any = None  # what an optional field left out of a file stands for
 
 
-_SCALAR_KINDS = {str: "string", int: "int", datetime.date: "date"}
+_SCALAR_KINDS = {str: "string", int: "int", bool: "bool", datetime.date: "date"}
 
 
 def _strip_none(hint: Any) -> tuple[Any, bool]:
@@ -287,7 +299,13 @@ def row_fields(config: str) -> tuple[tuple[str, FieldSpec], ...]:
     if config != "articles":
         annotation = {s.name: s for s in field_specs(AnnotationFile)}
         columns += [(name, annotation[name]) for name in ("annotator", "layers", *LAYERS)]
+    columns += [(spec.name, spec) for spec in row_only_fields(config)]
     return tuple(columns)
+
+
+def row_only_fields(config: str) -> tuple[FieldSpec, ...]:
+    """The columns of a config's rows that no file holds (:data:`ROW_ONLY`)."""
+    return field_specs(ROW_ONLY[config]) if config in ROW_ONLY else ()
 
 
 CONFIGS = ("articles", "hand", "model")
@@ -304,7 +322,7 @@ def arrow_type(spec: FieldSpec):
     """The pyarrow type of one field (also used to parse the JSON files)."""
     import pyarrow as pa
 
-    scalar = {"string": pa.string(), "int": pa.int32(), "date": pa.date32()}
+    scalar = {"string": pa.string(), "int": pa.int32(), "bool": pa.bool_(), "date": pa.date32()}
     if spec.kind == "record":
         return _arrow_struct(spec.record)
     if spec.kind == "list":
@@ -329,7 +347,7 @@ def features(config: str):
 def _feature(spec: FieldSpec):
     import datasets
 
-    scalar = {"string": "string", "int": "int32", "date": "date32"}
+    scalar = {"string": "string", "int": "int32", "bool": "bool", "date": "date32"}
     if spec.kind == "record":
         return _feature_struct(spec.record)
     if spec.kind == "list":
@@ -342,11 +360,12 @@ def _feature_struct(record: type) -> dict[str, Any]:
     return {s.name: _feature(s) for s in field_specs(record)}
 
 
-def to_row(config: str, article: Article, annotation: AnnotationFile | None = None) -> dict[str, Any]:
-    """One release row as Python values matching :func:`arrow_schema`."""
+def to_row(config: str, article: Article, annotation: AnnotationFile | None = None, *, gold: bool = False) -> dict[str, Any]:
+    """One release row as Python values matching :func:`arrow_schema`; ``gold``: the hand set is the article's gold."""
+    row_only = {spec.name for spec in row_only_fields(config)}
     row = {}
     for name, spec in row_fields(config):
-        source = article if name in ARTICLE_ROW_FIELDS else annotation
+        source = article if name in ARTICLE_ROW_FIELDS else GoldMark(gold) if name in row_only else annotation
         row[name] = _row_value(spec, getattr(source, name))
     return row
 

@@ -9,7 +9,7 @@ that went away and one that came. In a pull request's checkout, REF is the
 base branch (``origin/main``) and the working tree its merge with the branch.
 
 Only files in the data layout count (article records, annotation files,
-corpus/splits.json, misplaced JSON files under corpus/ and
+corpus/splits.json, annotations/gold.json, misplaced JSON files under corpus/ and
 annotations/hand|model/); hidden files are left out, as a full run leaves
 them out. Each change is checked with the files whose corpus-level checks it
 can break:
@@ -18,9 +18,11 @@ can break:
                                  (the article's split) and every article whose name ends with the same
                                  text-hash prefix: an id ends with the first 8 hex digits of its text's
                                  SHA-256, so two articles with one text always share it (duplicate-text)
-    article deleted              the annotation files named after it (article-missing) and
-                                 corpus/splits.json (splits-unknown-article)
+    article deleted              the annotation files named after it (article-missing),
+                                 corpus/splits.json (splits-unknown-article) and annotations/gold.json
+                                 (gold-unknown-article)
     annotation file              itself; its article is read from where its id puts it
+    annotation file deleted      annotations/gold.json (gold-set-missing)
     corpus/splits.json changed   the whole splits check: the file, and every article it leaves out
                                  (split-missing)
 
@@ -53,6 +55,7 @@ RULE_PATHS = (
     "src/wirecorpus/validate/",
 )
 _SPLITS = layout.SPLITS_PATH.as_posix()
+_GOLD = layout.GOLD_PATH.as_posix()
 _HASH_PREFIX = 8  # hex digits of the text's SHA-256 at the end of an article id (layout.ID_PATTERN)
 
 
@@ -173,6 +176,8 @@ def scope_of(changes: ChangedFiles, *, root: Path) -> Scope:
     paths |= _articles_on_disk(root, articles, splits_changed=_SPLITS in present)
     if touched and (root / _SPLITS).is_file():
         paths.add(_SPLITS)
+    if removed and (root / _GOLD).is_file():
+        paths.add(_GOLD)
     return Scope(
         changes.since,
         tuple(root / path for path in sorted(paths)),

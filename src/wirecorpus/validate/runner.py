@@ -38,6 +38,7 @@ from .annotations import (
 from .articles import check_article
 from .corpus_checks import check_split_member, check_splits_members, check_splits_shape, check_unique_text, report_misplaced
 from .files import read_json_file
+from .gold_checks import check_gold_file
 from .registry import Collector, Finding
 from .screen import Batch, ScreenedArticles, screen_batch
 from .shapes import Shape, check_record, compile_shape
@@ -112,6 +113,9 @@ def validate(paths: list[Path] | None = None, *, root: Path, workers: int | None
     assignment = None
     if targets.splits:
         assignment = _check_splits_file(root, report)
+    if targets.gold:
+        report.files += 1
+        report.findings += check_gold_file(root, layout.article_ids_on_disk(root))
     context = Context.create(root, inventory, assignment)
     first_by_text: dict[str, tuple[str, str]] = {}
     with _cycle_collector_paused():
@@ -244,8 +248,9 @@ def survey(root: Path) -> Context | None:
     """A context for screening the whole repository, or None when anything outside the files' contents needs the full checks.
 
     That is: every file has its place in the layout (no misplaced files, no
-    annotation file without its article) and corpus/splits.json is sound. The
-    files themselves are then for the screen (:func:`.screen.screen_batch`).
+    annotation file without its article) and corpus/splits.json and
+    annotations/gold.json are sound. The files themselves are then for the
+    screen (:func:`.screen.screen_batch`).
     """
     root = Path(root).resolve()
     targets = collect(None, root)
@@ -254,6 +259,8 @@ def survey(root: Path) -> Context | None:
     report = ValidationReport()
     article_ids = {os.path.basename(unit[0][1])[: -len(".json")] for unit in targets.units}
     assignment = _check_splits_file(root, report, article_ids)
+    if targets.gold:
+        report.findings += check_gold_file(root, article_ids)
     if report.findings or assignment is None:
         return None
     return Context.create(root, schema.Inventory.load(root), assignment)

@@ -20,18 +20,20 @@ ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
 _CORPUS, _ANNOTATIONS = layout.CORPUS_DIR.name, layout.ANNOTATIONS_DIR.name
 _SPLITS_PARTS = layout.SPLITS_PATH.parts
 # The files the layout names one by one; every other file's place follows from its folder.
-_NAMED_FILES = frozenset({_SPLITS_PARTS, layout.SCHEMA_PATH.parts})
+_GOLD_PARTS = layout.GOLD_PATH.parts
+_NAMED_FILES = frozenset({_SPLITS_PARTS, _GOLD_PARTS, layout.SCHEMA_PATH.parts})
 
 
 @dataclass
 class Targets:
     """The files of one run: units of article and annotation files, and the rest.
 
-    ``files`` leaves out corpus/splits.json, which is counted when it exists.
+    ``files`` leaves out corpus/splits.json and annotations/gold.json, which are counted when checked.
     """
 
     units: list[tuple[tuple[str, str], ...]] = field(default_factory=list)  # ((kind, absolute path), ...)
     splits: bool = False  # whether corpus/splits.json is checked
+    gold: bool = False  # whether annotations/gold.json is checked
     misplaced: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
 
@@ -41,11 +43,12 @@ class Targets:
 
 
 def layout_kind(parts: tuple[str, ...]) -> str | None:
-    """What a repository-relative path is in the layout: article, annotation, splits, misplaced, or None.
+    """What a repository-relative path is in the layout: article, annotation, splits, gold, misplaced, or None.
 
     None: not a record, as it lies outside corpus/ and annotations/ or is one
     of annotations/'s own data files (schema.json, lexicons/*.json). Every
-    other JSON file under those two folders is a record or misplaced.
+    other JSON file under those two folders is a record, splits.json,
+    gold.json, or misplaced.
     """
     if not parts or not parts[-1].endswith(".json"):
         return None
@@ -53,6 +56,8 @@ def layout_kind(parts: tuple[str, ...]) -> str | None:
         if parts == _SPLITS_PARTS:
             return "splits"
         return ARTICLE if len(parts) == 4 else "misplaced"
+    if parts == _GOLD_PARTS:
+        return "gold"
     if parts[0] == _ANNOTATIONS:
         if len(parts) > 1 and parts[1] in layout.ANNOTATOR_KINDS:
             return ANNOTATION if len(parts) == 4 else "misplaced"
@@ -106,6 +111,8 @@ def _folders(path: Path) -> Iterator[tuple[str, list[str]]]:
 def _place(file: str, parts: tuple[str, ...], kind: str | None, groups: dict[str, list[tuple[str, str]]], targets: Targets, *, named: bool) -> None:
     if kind == "splits":
         targets.splits = True
+    elif kind == "gold":
+        targets.gold = True
     elif kind == "misplaced":
         targets.misplaced.append(file)
     elif kind in (ARTICLE, ANNOTATION):
