@@ -9,7 +9,7 @@ from pathlib import Path
 import datasets
 import yaml
 
-from wirecorpus import card, schema
+from wirecorpus import card, ner, schema
 from wirecorpus.build import build
 from wirecorpus.stats import Stats, corpus_stats, stat_tables
 
@@ -36,7 +36,7 @@ def test_card_release_features_round_trip(release_repo: Path) -> None:
     infos = infos if isinstance(infos, list) else [infos]
     for info in infos:
         features = datasets.Features._from_yaml_list(info["features"])
-        assert features == schema.features(info["config_name"])
+        assert features == schema.features(info["config_name"], ner_tags=ner.read_tags(release_repo))
 
 
 def test_card_release_body_from_dataset_card(release_repo: Path) -> None:
@@ -67,7 +67,7 @@ def test_card_release_yaml_without_rows(empty_repo: Path) -> None:
     """Configs and dataset_info list only the config/splits that have rows."""
     outputs = [card.SplitOutput("articles", "test", 1, 10, 20, ("data/articles/test-00000-of-00001.parquet",))]
     outputs += [card.SplitOutput(c, s, 0, 0, 0, ()) for c in schema.CONFIGS for s in ("train", "test") if (c, s) != ("articles", "test")]
-    header = yaml.safe_load(card.card_yaml(Stats(), outputs))
+    header = yaml.safe_load(card.card_yaml(Stats(), outputs, ner.read_tags(REPO)))
     assert header["configs"] == [{"config_name": "articles", "data_files": [{"split": "test", "path": "data/articles/test-*.parquet"}]}]
     assert header["dataset_info"]["config_name"] == "articles"
     assert header["annotations_creators"] == ["no-annotation"]

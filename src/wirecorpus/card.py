@@ -3,9 +3,10 @@
 The header's ``dataset_info`` features come from :func:`wirecorpus.schema.features`
 through ``datasets``' own YAML serialisation; ``configs`` point each config's
 splits at their Parquet shards. The body is the repository's ``DATASET_CARD.md``
-followed by generated sections: statistics (:mod:`wirecorpus.stats`) and the
+followed by generated sections: statistics (:mod:`wirecorpus.stats`), the
 scores of every model annotation set against every hand set it shares articles
-with (:mod:`wirecorpus.evaluate`).
+with (:mod:`wirecorpus.evaluate`), and the ``ner`` config's sources and counts
+(:mod:`wirecorpus.ner`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
+from . import ner, schema
 from ._version import __version__
 from .errors import BuildError
 from .splits import SPLITS
@@ -46,8 +47,8 @@ def data_pattern(config: str, split: str) -> str:
     return f"data/{config}/{split}-*.parquet"
 
 
-def card_yaml(stats: Stats, outputs: list[SplitOutput]) -> str:
-    """The YAML header (without the ``---`` fences)."""
+def card_yaml(stats: Stats, outputs: list[SplitOutput], ner_tags: tuple[str, ...]) -> str:
+    """The YAML header (without the ``---`` fences); ``ner_tags`` name the ``ner`` config's ClassLabel."""
     from datasets.info import DatasetInfo, DatasetInfosDict
     from datasets.splits import SplitDict, SplitInfo
     from huggingface_hub import DatasetCardData
@@ -87,7 +88,7 @@ def card_yaml(stats: Stats, outputs: list[SplitOutput]) -> str:
         for output in mine:
             splits.add(SplitInfo(name=output.split, num_bytes=output.num_bytes, num_examples=output.num_examples))
         infos[config] = DatasetInfo(
-            features=schema.features(config),
+            features=schema.features(config, ner_tags=ner_tags),
             splits=splits,
             download_size=sum(o.download_size for o in mine),
             dataset_size=sum(o.num_bytes for o in mine),
@@ -100,7 +101,7 @@ def _size_category(articles: int) -> str:
     return next((name for bound, name in SIZE_CATEGORIES if articles < bound), "1M<n<10M")
 
 
-def card_body(root: Path, stats: Stats, evaluations: list[str]) -> str:
+def card_body(root: Path, stats: Stats, evaluations: list[str], sentences: ner.Summary) -> str:
     """``DATASET_CARD.md`` followed by the generated sections."""
     path = Path(root) / BODY_PATH
     if not path.is_file():
@@ -116,6 +117,8 @@ def card_body(root: Path, stats: Stats, evaluations: list[str]) -> str:
             parts += ["", evaluation.rstrip("\n")]
     else:
         parts.append("No model annotation set shares an article with a hand set in this release.")
+    text, header, body = ner.card_section(sentences)
+    parts += ["", "## Token-level config `ner`", "", text, "", markdown_table(header, body)]
     return "\n".join(parts) + "\n"
 
 
@@ -125,6 +128,6 @@ def markdown_table(header: list[str], body: list[list]) -> str:
     return "\n".join(lines)
 
 
-def card_text(root: Path, stats: Stats, outputs: list[SplitOutput], evaluations: list[str]) -> str:
+def card_text(root: Path, stats: Stats, outputs: list[SplitOutput], evaluations: list[str], sentences: ner.Summary) -> str:
     """The whole ``README.md`` of a release."""
-    return f"---\n{card_yaml(stats, outputs)}\n---\n\n{card_body(root, stats, evaluations)}"
+    return f"---\n{card_yaml(stats, outputs, sentences.tags)}\n---\n\n{card_body(root, stats, evaluations, sentences)}"

@@ -6,6 +6,7 @@
     raw/<source>/<sha256 of the bytes, 16 hex>.<ext> raw files ingested from outside the repository
     annotations/<kind>/<set>/<article-id>.json       annotation sets; kind is hand or model
     annotations/gold.json                            article id -> its gold hand set (at most one)
+    annotations/ner_tags.json                        the ner config's IOB2 tags, in their fixed order
     releases/<version>.json                          what each release held
     dist/wirecorpus-<version>/                       a built release
 
@@ -32,6 +33,7 @@ DIST_DIR = Path("dist")
 SCHEMA_PATH = ANNOTATIONS_DIR / "schema.json"
 SPLITS_PATH = CORPUS_DIR / "splits.json"
 GOLD_PATH = ANNOTATIONS_DIR / "gold.json"  # article id -> the name of its gold hand set
+NER_TAGS_PATH = ANNOTATIONS_DIR / "ner_tags.json"  # the ner config's tags; a tag's id is its position
 ANNOTATOR_KINDS = ("hand", "model")
 RELEASE_PREFIX = "wirecorpus-"
 
