@@ -41,9 +41,10 @@ def shared_dir() -> Path:
 
 @pytest.fixture
 def empty_repo(tmp_path: Path) -> Path:
-    """A repository with the schema and no articles or annotations."""
+    """A repository with the schema's data (inventories, ner tags) and no articles or annotations."""
     (tmp_path / "annotations").mkdir()
-    shutil.copy(REPO / "annotations" / "schema.json", tmp_path / "annotations" / "schema.json")
+    for name in ("schema.json", "ner_tags.json"):
+        shutil.copy(REPO / "annotations" / name, tmp_path / "annotations" / name)
     (tmp_path / "corpus").mkdir()
     return tmp_path
 

@@ -20,7 +20,7 @@ from wirecorpus.gold import read_gold, render_gold
 from wirecorpus.ingest import ingest
 from wirecorpus.splits import read_splits
 
-CONFIGS = schema.CONFIGS
+RECORD_CONFIGS = schema.RECORD_CONFIGS
 
 
 def add_articles(root: Path, count: int) -> list[str]:
@@ -65,7 +65,7 @@ def file_bytes(folder: Path) -> dict[str, bytes]:
 def test_build_release_layout(release_repo: Path) -> None:
     release = build(root=release_repo)
     assert release == release_repo / "dist" / f"wirecorpus-{build_module.__version__}"
-    configs = ["articles", *(kind for kind in ("hand", "model") if layout.annotation_sets(release_repo, kind))]
+    configs = ["articles", *(kind for kind in ("hand", "model") if layout.annotation_sets(release_repo, kind)), "ner"]
     shards = [f"data/{config}/test-00000-of-00001.parquet" for config in configs]  # the seed is the one article
     assert sorted(file_bytes(release)) == sorted(["MANIFEST.json", "README.md", *shards])
     assert sorted(p.name for p in release.parent.iterdir()) == [build_module.BUILD_LOCK_NAME, release.name]  # no staging folder left
@@ -96,7 +96,7 @@ def test_build_shards_by_rows_in_article_order(release_repo: Path, tmp_path: Pat
     add_articles(release_repo, 9)
     release = build(root=release_repo, out=tmp_path / "release")
     recorded = read_splits(release_repo)
-    for config in CONFIGS:
+    for config in RECORD_CONFIGS:
         files = layout.annotation_files(release_repo, config) if config != "articles" else layout.article_files(release_repo)
         covered = Counter(p.stem for p in files)
         for split, ids in recorded.items():
@@ -131,7 +131,7 @@ def test_build_rows_equal_schema_rows(release_repo: Path) -> None:
     storage.write_text_atomic(release_repo / layout.GOLD_PATH, render_gold({SEED_ID: "a1"}))
     release = build(root=release_repo)
     articles = {a.id: a for a in corpus.iter_articles(release_repo)}
-    for config in CONFIGS:
+    for config in RECORD_CONFIGS:
         for shard in sorted((release / "data" / config).glob("*.parquet")):
             for row in pq.read_table(shard).to_pylist():
                 article = articles[row["id"]]

@@ -13,7 +13,7 @@ import datasets
 import pytest
 
 import wirecorpus
-from wirecorpus import corpus, layout, schema, storage
+from wirecorpus import corpus, layout, ner, schema, storage
 from wirecorpus.build import build
 from wirecorpus.errors import LoadError
 from wirecorpus.gold import render_gold
@@ -93,12 +93,12 @@ def test_load_release_end_to_end_offline(full_release: Path, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     for config in schema.CONFIGS:
-        assert datasets.Features.from_dict(loaded["features"][config]) == schema.features(config)
+        assert datasets.Features.from_dict(loaded["features"][config]) == schema.features(config, ner_tags=ner.read_tags(full_release.parents[1]))
         for split in SPLITS:
             rows = loaded["rows"][config][split]
             assert rows, (config, split)
             for row in rows:
-                if config == "articles":
+                if config not in ("hand", "model"):  # the stand-off spans; ner's have tests of their own
                     continue
                 assert spans_of(row)
                 for span in spans_of(row):
@@ -118,8 +118,9 @@ def test_load_release_every_config(full_release: Path, offline_hf: Path, config:
     loaded = wirecorpus.load(config, path=full_release)
     assert isinstance(loaded, datasets.DatasetDict) and list(loaded) == list(SPLITS)
     test = wirecorpus.load(config, split="test", path=str(full_release))
-    assert test.features == schema.features(config) and test.num_rows == loaded["test"].num_rows
-    assert SEED_ID in test["id"]
+    assert test.features == schema.features(config, ner_tags=ner.read_tags(full_release.parents[1]))
+    assert test.num_rows == loaded["test"].num_rows
+    assert SEED_ID in test["article" if config == schema.NER_CONFIG else "id"]
 
 
 def test_load_release_empty_split(release_repo: Path, offline_hf: Path) -> None:
@@ -146,7 +147,7 @@ def test_load_release_default_is_repository_build(release_repo: Path, offline_hf
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"config": "silver"}, "no config 'silver'; the configs are articles, hand, model"),
+        ({"config": "silver"}, "no config 'silver'; the configs are articles, hand, model, ner"),
         ({"split": "dev"}, "no split 'dev'; the splits are train, test"),
         ({"path": "no/such/folder"}, "no/such/folder: no release here (no README.md)"),
         ({"path": "dist/wirecorpus-9.9.9"}, "dist/wirecorpus-9.9.9: no release here (no README.md); build it with"),

@@ -54,6 +54,7 @@ def test_validate_screen_refuses_every_invalid_fixture(valid_repo: Path, name: s
 @pytest.mark.parametrize("name", [n for n in FIXTURES if "args" not in read_problem(n)])
 def test_build_refuses_every_fixture_with_errors(valid_repo: Path, tmp_path: Path, name: str) -> None:
     root, _ = broken_repo(valid_repo, name)
+    shutil.copy(REPO / layout.NER_TAGS_PATH, root / layout.NER_TAGS_PATH)  # the repository's, like the schema's
     if all(REGISTRY[i].severity == "warning" for i in read_problem(name)["expect"]):
         shutil.copy(REPO / card.BODY_PATH, root / card.BODY_PATH)
         assert build(root=root, out=tmp_path / "release").is_dir()

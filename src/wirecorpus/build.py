@@ -43,9 +43,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import card, layout, rows, schema, storage
+from . import card, layout, ner, rows, schema, storage
 from ._version import __version__
-from .errors import BuildError, RepositoryError, ValidationFailed
+from .errors import BuildError, ExportError, RepositoryError, ValidationFailed
 from .splits import SPLITS
 from .stats import Stats, count_chunk
 from .validate.runner import Context, available_cpus, survey
@@ -64,7 +64,7 @@ PARQUET_OPTIONS = {
 }
 MANIFEST_NAME = "MANIFEST.json"
 # Chunks each worker may prepare ahead of the writer, so that a pause of the writer (a shard
-# being written, a slow first import) does not idle the workers; each holds about 10 MB.
+# being written, a slow first import) does not idle the workers; each holds about 10 MB, and as much again in ner rows.
 AHEAD_PER_WORKER = 3
 CARD_NAME = "README.md"
 BUILD_LOCK_NAME = ".build.lock"
@@ -95,12 +95,14 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
         raise
     if not any(corpus_plan.splits.values()):
         raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
+    tagger = ner.Tagger.load(root, inventory)
     with storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
         for stale in stale_staging(target):
             shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            _write_release(root, corpus_plan, staging, ScreenedChunks(corpus_plan, Context.create(root, inventory, None)), progress=progress)
+            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger)
+            _write_release(root, corpus_plan, staging, chunks, progress=progress)
             _move_into_place(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -149,19 +151,21 @@ class ScreenedChunks:
     the survey or the screen is not sure (or a text is seen twice), the full
     validator runs over the repository, and the build stops if it finds errors;
     so the build refuses exactly what ``wirecorpus validate`` reports.
-    ``context`` None: the repository has been validated in full.
+    ``context`` None: the repository has been validated in full. Each chunk
+    comes with its ``ner`` rows, which the workers make too.
     """
 
     corpus_plan: rows.Plan
     context: Context | None
+    tagger: ner.Tagger
     texts: set[str] = field(default_factory=set)
 
-    def __iter__(self) -> Iterator[rows.Chunk]:
+    def __iter__(self) -> Iterator[tuple[rows.Chunk, ner.SentenceRows]]:
         work = rows.chunk_work(self.corpus_plan)
         workers = min(available_cpus(), max(len(work), 1))
         screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
         ahead = AHEAD_PER_WORKER * workers
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.corpus_plan, screen)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.corpus_plan, screen, self.tagger)) as pool:
             pending: deque[Future] = deque(pool.submit(_prepare_chunk, split, ids) for split, ids in work[:ahead])
             if self.context is not None and survey(self.corpus_plan.root) is None:
                 self._validate_in_full()
@@ -175,27 +179,30 @@ class ScreenedChunks:
         _require_valid(self.corpus_plan.root)
         self.context = None
 
-    def _admit(self, parts: tuple | None, problem: Exception | None, hashes: list[str] | None) -> rows.Chunk:
+    def _admit(self, parts: tuple | None, problem: Exception | None, hashes: list[str] | None) -> tuple[rows.Chunk, ner.SentenceRows]:
         if self.context is not None and (hashes is None or not self.texts.isdisjoint(hashes) or len(set(hashes)) < len(hashes)):
             self._validate_in_full()
         if self.context is not None:
             self.texts.update(hashes)
         if problem is not None:
             raise problem
-        return rows.assemble_chunk(*parts, self.corpus_plan.gold)
+        chunk_parts, sentences = parts
+        return rows.assemble_chunk(*chunk_parts, self.corpus_plan.gold), sentences
 
 
 _WORKER: dict = {}
 
 
-def _start_worker(corpus_plan: rows.Plan, screen: tuple | None) -> None:
+def _start_worker(corpus_plan: rows.Plan, screen: tuple | None, tagger: ner.Tagger) -> None:
     _WORKER["plan"] = corpus_plan
+    _WORKER["tagger"] = tagger
     _WORKER["context"] = None if screen is None else Context.create(*screen)
     pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
 
 
 def _prepare_chunk(split: str, ids: list[str]) -> tuple[tuple | None, Exception | None, list[str] | None]:
-    """A chunk's parts for :func:`rows.assemble_chunk` (or why it cannot be made) and, if the screen passes its files, their text hashes.
+    """A chunk's parts for :func:`rows.assemble_chunk` and its ``ner`` rows (or why they cannot be made) and,
+    if the screen passes its files, their text hashes.
 
     The parts hold each article's text once; the rows that repeat it are made by the writer.
     """
@@ -214,7 +221,13 @@ def _prepare_chunk(split: str, ids: list[str]) -> tuple[tuple | None, Exception 
         columns = rows.chunk_columns(parsed)
     except pa.ArrowInvalid as problem:  # a value the screen would not pass, such as a date that is no date
         return None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be converted ({problem}); run `wirecorpus validate`"), None
-    return (split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), None, screened
+    try:
+        sentences = _WORKER["tagger"].chunk_rows(files)
+    except BuildError as problem:  # a gold set with no file
+        return None, problem, screened
+    except (ExportError, ValueError, TypeError, KeyError, AttributeError) as problem:  # a record the screen would not pass
+        return None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be tagged for the ner config ({problem}); run `wirecorpus validate`"), screened
+    return ((split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), sentences), None, screened
 
 
 def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> list[str] | None:
@@ -276,6 +289,7 @@ class ShardWriter:
     config: str
     split: str
     writes: BackgroundWrites
+    metadata: dict[str, str]  # of every shard (see :func:`_parquet_metadata`)
     pending: list[pa.Table] = field(default_factory=list)
     pending_rows: int = 0
     written: list[tuple[Path, int]] = field(default_factory=list)  # (file, Arrow bytes)
@@ -315,26 +329,28 @@ class ShardWriter:
         self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
         path = self.folder / "data" / self.config / f"{self.split}-{len(self.written):05d}.partial"
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.writes.submit(shard.replace_schema_metadata(_parquet_metadata(self.config)), path)
+        self.writes.submit(shard.replace_schema_metadata(self.metadata), path)
         self.written.append((path, shard.nbytes))
         self.rows += shard.num_rows
 
 
-def _parquet_metadata(config: str) -> dict[str, str]:
+def _parquet_metadata(config: str, ner_tags: tuple[str, ...]) -> dict[str, str]:
     # The features in the file itself too, as `datasets` writes them, so a lone shard reads back right.
-    return {"huggingface": json.dumps({"info": {"features": schema.features(config).to_dict()}}, sort_keys=True)}
+    features = schema.features(config, ner_tags=ner_tags)
+    return {"huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True)}
 
 
 def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool) -> None:
     from tqdm.auto import tqdm
 
-    stats = Stats()
+    stats, sentence_counts, tags = Stats(), ner.Summary(chunks.tagger.tags), chunks.tagger.tags
     total = sum(len(ids) for ids in corpus_plan.splits.values())
     with BackgroundWrites() as writes, tqdm(total=total, unit="article", desc="build", disable=not progress) as bar:
-        writers = {(c, s): ShardWriter(folder, c, s, writes) for c in schema.CONFIGS for s in SPLITS}
-        for chunk in chunks:
+        writers = {(c, s): ShardWriter(folder, c, s, writes, _parquet_metadata(c, tags)) for c in schema.CONFIGS for s in SPLITS}
+        for chunk, sentences in chunks:
             count_chunk(stats, chunk)
-            for config, table in chunk.tables.items():
+            sentence_counts.add(chunk.split, sentences)
+            for config, table in [*chunk.tables.items(), (ner.CONFIG, sentences.table)]:
                 writers[config, chunk.split].add(table)
             bar.update(chunk.tables[rows.ARTICLE_CONFIG].num_rows)
         for writer in writers.values():
@@ -343,7 +359,7 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
     outputs = [writer.output() for writer in writers.values()]
     evaluations = _evaluations(root, corpus_plan)
     agreement = _agreement(root, corpus_plan)
-    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations, agreement))
+    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations, sentence_counts, agreement))
     storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder))
 
 

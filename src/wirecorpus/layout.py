@@ -7,6 +7,7 @@
     raw/<source>/<sha256 of the bytes, 16 hex>.<ext> raw files ingested from outside the repository
     annotations/<kind>/<set>/<article-id>.json       annotation sets; kind is hand or model
     annotations/gold.json                            article id -> its gold hand set (at most one)
+    annotations/ner_tags.json                        the ner config's IOB2 tags, in their fixed order
     releases/<version>.json                          what each release held
     dist/wirecorpus-<version>/                       a built release
 
@@ -34,6 +35,7 @@ SCHEMA_PATH = ANNOTATIONS_DIR / "schema.json"
 LEXICONS_DIR = ANNOTATIONS_DIR / "lexicons"
 SPLITS_PATH = CORPUS_DIR / "splits.json"
 GOLD_PATH = ANNOTATIONS_DIR / "gold.json"  # article id -> the name of its gold hand set
+NER_TAGS_PATH = ANNOTATIONS_DIR / "ner_tags.json"  # the ner config's tags; a tag's id is its position
 ANNOTATOR_KINDS = ("hand", "model")
 RELEASE_PREFIX = "wirecorpus-"
 
@@ -170,8 +172,8 @@ def is_data_path(parts: tuple[str, ...]) -> bool:
 
 
 def is_schema_data(parts: tuple[str, ...]) -> bool:
-    """Whether a repository-relative path is annotations/schema.json or a lexicon: data of their own, not records."""
-    return parts == SCHEMA_PATH.parts or (len(parts) == len(LEXICONS_DIR.parts) + 1 and parts[:-1] == LEXICONS_DIR.parts)
+    """Whether a repository-relative path is annotations/schema.json, the ner tags or a lexicon: data of their own, not records."""
+    return parts in (SCHEMA_PATH.parts, NER_TAGS_PATH.parts) or (len(parts) == len(LEXICONS_DIR.parts) + 1 and parts[:-1] == LEXICONS_DIR.parts)
 
 
 # --------------------------------------------------------------------------

@@ -4,7 +4,9 @@ A release is a plain dataset repository (Parquet shards and a card), so
 ``datasets.load_dataset("dist/wirecorpus-<version>", "hand", split="test")``
 works as well; this entry point adds the default location, clear errors, and
 empty splits: a split with no rows is not in a release (``datasets`` cannot
-load one), and is given here as an empty dataset with the config's features.
+load one), and is given here as an empty dataset with the config's features:
+those of the release's card, or, for a config with no rows at all, the
+schema's (the ``ner`` tags then come from the repository around the release).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .splits import SPLITS
 # owner/name as the Hub spells repository ids.
 HUB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
 CARD_NAME = "README.md"
+PACKAGE_REPO = Path(__file__).resolve().parents[2]
 
 
 def load(config: str = "hand", split: str | None = None, *, path: str | Path | None = None, revision: str | None = None):
@@ -42,19 +45,25 @@ def load(config: str = "hand", split: str | None = None, *, path: str | Path | N
 
 def default_release() -> Path:
     """``dist/wirecorpus-<version>`` in the repository around the current folder, else the package's."""
-    package_repo = Path(__file__).resolve().parents[2]
-    for start in (Path.cwd(), package_repo):
+    root = _repository(Path.cwd(), PACKAGE_REPO)
+    if root is None:
+        raise LoadError(
+            f"no wirecorpus repository around {Path.cwd()} or {PACKAGE_REPO}, so no default release; "
+            "pass path= (a release folder or a Hub repository id)"
+        )
+    from .build import release_path
+
+    return release_path(root)
+
+
+def _repository(*starts: Path) -> Path | None:
+    """The first wirecorpus repository around one of ``starts``."""
+    for start in starts:
         try:
-            root = layout.find_root(start)
+            return layout.find_root(start)
         except RepositoryError:
             continue
-        from .build import release_path
-
-        return release_path(root)
-    raise LoadError(
-        f"no wirecorpus repository around {Path.cwd()} or {package_repo}, so no default release; "
-        "pass path= (a release folder or a Hub repository id)"
-    )
+    return None
 
 
 def _load_folder(folder: Path, config: str, split: str | None, revision: str | None):
@@ -67,17 +76,36 @@ def _load_folder(folder: Path, config: str, split: str | None, revision: str | N
             f"{folder}: no release here (no {CARD_NAME}); build it with `make dataset` or `wirecorpus build`"
         )
     present = [s for s in SPLITS if any((folder / "data" / config).glob(f"{s}-*.parquet"))]
+    if split in present:
+        return datasets.load_dataset(str(folder), config, split=split)
     if split is not None:
-        return datasets.load_dataset(str(folder), config, split=split) if split in present else empty(config)
+        return empty(config, _release_features(folder, config, present))
     loaded = datasets.load_dataset(str(folder), config) if present else {}
-    return datasets.DatasetDict({s: loaded[s] if s in present else empty(config) for s in SPLITS})
+    features = loaded[present[0]].features if present else _release_features(folder, config, present)
+    return datasets.DatasetDict({s: loaded[s] if s in present else empty(config, features) for s in SPLITS})
 
 
-def empty(config: str):
-    """A dataset of no rows with the features of ``config``."""
+def _release_features(folder: Path, config: str, present: list[str]):
+    """A config's features in a release: its card's if it has rows, else the schema's."""
     import datasets
 
-    return datasets.Dataset.from_dict({name: [] for name, _ in schema.row_fields(config)}, features=schema.features(config))
+    if present:
+        return datasets.load_dataset_builder(str(folder), config).info.features
+    if config != schema.NER_CONFIG:
+        return schema.features(config)
+    from . import ner
+
+    root = _repository(folder, Path.cwd(), PACKAGE_REPO)
+    if root is None:
+        raise LoadError(f"{folder}: the ner config has no rows, and no wirecorpus repository around it names its tags")
+    return schema.features(config, ner_tags=ner.read_tags(root))
+
+
+def empty(config: str, features):
+    """A dataset of no rows with ``features``, those of ``config``."""
+    import datasets
+
+    return datasets.Dataset.from_dict({name: [] for name, _ in schema.row_fields(config)}, features=features)
 
 
 def _load_hub(repo_id: str, config: str, split: str | None, revision: str | None):

@@ -32,7 +32,7 @@ from . import gold, layout, schema, splits
 from .errors import RepositoryError
 
 ARTICLE_CONFIG = "articles"
-ANNOTATION_CONFIGS = tuple(c for c in schema.CONFIGS if c != ARTICLE_CONFIG)  # named after annotator kinds
+ANNOTATION_CONFIGS = tuple(c for c in schema.RECORD_CONFIGS if c != ARTICLE_CONFIG)  # named after annotator kinds
 # Article fields outside the rows that the statistics and the dataset card report.
 ARTICLE_META_FIELDS = ("lang", "license")
 CHUNK_ARTICLES = 2000
@@ -198,7 +198,7 @@ def _row_only_columns(kind: str, article_ids: pa.ChunkedArray, taken: pa.Array, 
 # --------------------------------------------------------------------------
 # Parsing: whole records, strictly, then the fields a config takes from them.
 
-_RECORDS = {config: schema.Article if config == ARTICLE_CONFIG else schema.AnnotationFile for config in schema.CONFIGS}
+_RECORDS = {config: schema.Article if config == ARTICLE_CONFIG else schema.AnnotationFile for config in schema.RECORD_CONFIGS}
 
 
 def record_schema(record: type) -> pa.Schema:

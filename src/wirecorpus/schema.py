@@ -5,7 +5,9 @@ them by walking their fields: the L2 checks of the validator
 (:func:`field_specs`), the Arrow schema and the ``datasets`` features of the
 release (:func:`arrow_schema`, :func:`features`) and so the ``dataset_info``
 of the dataset card. Label, type and role inventories are data, kept in
-``annotations/schema.json`` and read by :class:`Inventory`.
+``annotations/schema.json`` and read by :class:`Inventory`. The token-level
+``ner`` config is made of sentences, not records: its columns are
+:data:`NER_ROW_FIELDS`.
 
 Offsets are Python string indices (code points) into an article's ``text``,
 0-based and end-exclusive; every span also stores the text it covers.
@@ -19,6 +21,7 @@ import functools
 import json
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -292,8 +295,26 @@ def dumps(record: Any) -> str:
 # Release rows, Arrow schema and datasets features.
 
 
+# The token-level config is not a record of the repository: one row per sentence of an
+# article (made by wirecorpus.ner), its columns listed here. ``ner_tags`` holds tag ids, a
+# ClassLabel list whose names are annotations/ner_tags.json; Arrow stores a ClassLabel as int64.
+NER_CONFIG = "ner"
+TAG = "tag"  # the item kind of a list of ClassLabel ids
+NER_ROW_FIELDS = (
+    FieldSpec("id", "string"),  # <article id>-<sentence number, from 1>
+    FieldSpec("article", "string"),
+    FieldSpec("tokens", "list", item_kind="string"),
+    FieldSpec("ner_tags", "list", item_kind=TAG),
+    FieldSpec("token_starts", "list", item_kind="int"),  # offsets into the article text, like every span's
+    FieldSpec("token_ends", "list", item_kind="int"),
+    FieldSpec("annotator", "string"),  # the name of the hand set the tags come from
+)
+
+
 def row_fields(config: str) -> tuple[tuple[str, FieldSpec], ...]:
     """The columns of a config's rows, each with the spec it comes from."""
+    if config == NER_CONFIG:
+        return tuple((spec.name, spec) for spec in NER_ROW_FIELDS)
     article = {s.name: s for s in field_specs(Article)}
     columns = [(name, article[name]) for name in ARTICLE_ROW_FIELDS]
     if config != "articles":
@@ -308,7 +329,9 @@ def row_only_fields(config: str) -> tuple[FieldSpec, ...]:
     return field_specs(ROW_ONLY[config]) if config in ROW_ONLY else ()
 
 
-CONFIGS = ("articles", "hand", "model")
+# The configs of the stand-off records: articles, then one per annotator kind.
+RECORD_CONFIGS = ("articles", "hand", "model")
+CONFIGS = (*RECORD_CONFIGS, NER_CONFIG)
 
 
 def arrow_schema(config: str):
@@ -322,7 +345,7 @@ def arrow_type(spec: FieldSpec):
     """The pyarrow type of one field (also used to parse the JSON files)."""
     import pyarrow as pa
 
-    scalar = {"string": pa.string(), "int": pa.int32(), "bool": pa.bool_(), "date": pa.date32()}
+    scalar = {"string": pa.string(), "int": pa.int32(), "bool": pa.bool_(), "date": pa.date32(), TAG: pa.int64()}
     if spec.kind == "record":
         return _arrow_struct(spec.record)
     if spec.kind == "list":
@@ -337,19 +360,26 @@ def _arrow_struct(record: type):
     return pa.struct([pa.field(s.name, arrow_type(s)) for s in field_specs(record)])
 
 
-def features(config: str):
-    """The ``datasets.Features`` of a config (lists of records are ``List``)."""
+def features(config: str, *, ner_tags: Sequence[str] | None = None):
+    """The ``datasets.Features`` of a config (lists of records are ``List``).
+
+    The ``ner`` config's need ``ner_tags``, the names of its ClassLabel (``wirecorpus.ner.read_tags``).
+    """
     import datasets
 
-    return datasets.Features({name: _feature(spec) for name, spec in row_fields(config)})
+    if config == NER_CONFIG and ner_tags is None:
+        raise ValueError("the features of the ner config need its tags (wirecorpus.ner.read_tags)")
+    return datasets.Features({name: _feature(spec, ner_tags) for name, spec in row_fields(config)})
 
 
-def _feature(spec: FieldSpec):
+def _feature(spec: FieldSpec, ner_tags: Sequence[str] | None = None):
     import datasets
 
     scalar = {"string": "string", "int": "int32", "bool": "bool", "date": "date32"}
     if spec.kind == "record":
         return _feature_struct(spec.record)
+    if spec.kind == "list" and spec.item_kind == TAG:
+        return datasets.List(datasets.ClassLabel(names=list(ner_tags)))
     if spec.kind == "list":
         item = _feature_struct(spec.record) if spec.item_kind == "record" else datasets.Value(scalar[spec.item_kind])
         return datasets.List(item)
@@ -361,7 +391,7 @@ def _feature_struct(record: type) -> dict[str, Any]:
 
 
 def to_row(config: str, article: Article, annotation: AnnotationFile | None = None, *, gold: bool = False) -> dict[str, Any]:
-    """One release row as Python values matching :func:`arrow_schema`; ``gold``: the hand set is the article's gold."""
+    """One row of a record config as Python values matching :func:`arrow_schema`; ``gold``: the hand set is the article's gold."""
     row_only = {spec.name for spec in row_only_fields(config)}
     row = {}
     for name, spec in row_fields(config):

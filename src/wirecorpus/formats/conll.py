@@ -31,10 +31,13 @@ Decisions and quirks:
 
 :func:`read` gives each article's sentences back as (token, tag) pairs, and
 :func:`entity_spans` turns them into character spans of the article text.
+The release's ``ner`` config (:mod:`wirecorpus.ner`) is made of the same
+sentences and tags (:func:`tagged_sentences`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -45,7 +48,7 @@ from ..errors import FormatError
 from . import spacy_docs
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 SUFFIX = ".conll"
 IDS_SUFFIX = ".ids.txt"
@@ -65,13 +68,11 @@ def write(
     """Write ``out/<name>.conll`` and ``out/<name>.ids.txt``; ExportError if a different file is there already."""
     path = spacy_docs.export_path(out, name, SUFFIX)
     spacy_docs.check_pairs(pairs)
-    sentencizer = spacy_docs.spacy_module().pipeline.Sentencizer()
     lines: list[str] = []
     for article, annotation in pairs:
-        doc = sentencizer(spacy_docs.article_doc(article, annotation, inventory))
         lines += [DOCSTART, ""]
-        for sentence in _sentences(doc):
-            lines += [f"{token} {tag}" for token, tag in sentence] + [""]
+        for sentence in tagged_sentences(spacy_docs.article_doc(article, annotation, inventory)):
+            lines += [f"{token.text} {tag}" for token, tag in sentence] + [""]
     ids = "".join(f"{article.id}\n" for article, _ in pairs)
     text = "".join(f"{line}\n" for line in lines)
     return spacy_docs.write_new_files({path: text.encode("utf-8"), ids_path(path): ids.encode("utf-8")})
@@ -82,14 +83,23 @@ def ids_path(path: Path) -> Path:
     return Path(path).with_suffix(IDS_SUFFIX)
 
 
-def _sentences(doc: Doc) -> Iterator[Sentence]:
-    """The tagged tokens of each sentence, without whitespace tokens; no sentence starts inside an entity."""
+@functools.cache
+def _sentencizer():
+    return spacy_docs.spacy_module().pipeline.Sentencizer()
+
+
+def tagged_sentences(doc: Doc) -> Iterator[list[tuple[Token, str]]]:
+    """The sentences of an article's Doc (:func:`.spacy_docs.article_doc`), each token with its IOB2 tag.
+
+    Sentences are the rule-based sentencizer's, except that none starts inside
+    an entity; whitespace tokens are left out, and so are sentences of only those.
+    """
+    _sentencizer()(doc)
     for entity in doc.ents:
         for token in entity[1:]:
             token.is_sent_start = False
     for sentence in doc.sents:
-        tagged = [(t.text, "O" if t.ent_iob_ == "O" else f"{t.ent_iob_}-{t.ent_type_}") for t in sentence]
-        tagged = [(token, tag) for token, tag in tagged if not token.isspace()]
+        tagged = [(t, "O" if t.ent_iob_ == "O" else f"{t.ent_iob_}-{t.ent_type_}") for t in sentence if not t.text.isspace()]
         if tagged:
             yield tagged
 

@@ -17,8 +17,8 @@ whitespace (the guidelines forbid it) and is refused with an
 its text; so are spans whose stored text differs from the article text,
 overlapping entities, and labels outside the inventory.
 
-spaCy is an optional dependency (the ``model`` extra) and is imported only
-inside these functions.
+spaCy is a dependency of the package (the release's ``ner`` config is made
+with it), imported only inside these functions, as it is slow to import.
 """
 
 from __future__ import annotations

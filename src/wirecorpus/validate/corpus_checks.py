@@ -89,10 +89,10 @@ def report_misplaced(found: Collector) -> None:
     """A JSON file lies under corpus/ or annotations/ where the layout has no place for it.
 
     Emits:
-        misplaced-file (error): a .json file under corpus/ or annotations/ outside the layout (corpus/<source>/<YYYY>/<id>.json, annotations/<kind>/<name>/<article>.json, annotations/schema.json, annotations/lexicons/*.json), so the build would skip it.
+        misplaced-file (error): a .json file under corpus/ or annotations/ outside the layout (corpus/<source>/<YYYY>/<id>.json, annotations/<kind>/<name>/<article>.json, annotations/schema.json, gold.json, ner_tags.json, lexicons/*.json), so the build would skip it.
     """
     found.add(
         "misplaced-file",
         "the layout has no place for this file: articles go to corpus/<source>/<YYYY>/<id>.json, annotations to "
-        "annotations/<hand|model>/<name>/<article-id>.json (besides them, annotations/ holds only schema.json and lexicons/*.json)",
+        "annotations/<hand|model>/<name>/<article-id>.json (besides them, annotations/ holds only schema.json, gold.json, ner_tags.json and lexicons/*.json)",
     )

@@ -21,7 +21,7 @@ _CORPUS, _ANNOTATIONS = layout.CORPUS_DIR.name, layout.ANNOTATIONS_DIR.name
 _SPLITS_PARTS = layout.SPLITS_PATH.parts
 # The files the layout names one by one; every other file's place follows from its folder.
 _GOLD_PARTS = layout.GOLD_PATH.parts
-_NAMED_FILES = frozenset({_SPLITS_PARTS, _GOLD_PARTS, layout.SCHEMA_PATH.parts})
+_NAMED_FILES = frozenset({_SPLITS_PARTS, _GOLD_PARTS, layout.SCHEMA_PATH.parts, layout.NER_TAGS_PATH.parts})
 
 
 @dataclass
