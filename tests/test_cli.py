@@ -9,7 +9,7 @@ import pytest
 
 from wirecorpus import __version__, cli
 
-SUBCOMMANDS = ("ingest", "validate", "build", "stats", "annotate", "evaluate")
+SUBCOMMANDS = ("ingest", "validate", "build", "stats", "annotate", "evaluate", "publish")
 
 
 def test_cli_help_lists_every_subcommand(capsys):

@@ -338,14 +338,15 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
 
 def describe_files(folder: Path, paths: list[str]) -> list[croissant.DescribedFile]:
     """Size and SHA-256 of files of the release, given by their paths in it."""
-    described = []
-    for path in paths:
-        digest = hashlib.sha256()
-        with open(folder / path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        described.append(croissant.DescribedFile(path, (folder / path).stat().st_size, digest.hexdigest()))
-    return described
+    return [croissant.DescribedFile(path, (folder / path).stat().st_size, file_sha256(folder / path)) for path in paths]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def manifest(folder: Path, described: list[croissant.DescribedFile]) -> str:

@@ -61,3 +61,7 @@ class ExportError(WirecorpusError):
 
 class MapError(WirecorpusError):
     """A MAP.json (how a tool's labels become layers) is not usable."""
+
+
+class PublishError(WirecorpusError):
+    """A release was not published: it does not match its manifest, its tag exists, or the Hub refused it."""
