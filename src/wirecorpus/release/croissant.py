@@ -121,26 +121,27 @@ def croissant_text(
     """
     configs = [c for c in schema.CONFIGS if any(o.config == c and o.files for o in outputs)]
     inventory = schema.Inventory.load(root)
+    sections = card.body_sections(root)
     document = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
-        **_about(root, stats),
-        **_responsible_ai(root, stats, sets),
+        **_about(root, sections[""], stats),
+        **_responsible_ai(sections, stats, sets),
         "distribution": [*map(_file_object, files), *map(_file_set, configs)],
         "recordSet": [_record_set(config, inventory) for config in configs],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _about(root: Path, stats: Stats) -> dict[str, Any]:
+def _about(root: Path, description: str, stats: Stats) -> dict[str, Any]:
     """Name, description, version, licences, citation, date, languages, keywords, URL."""
     cff = card.read_citation(root)
     entry = card.changelog_entry(root, __version__)
     repo_id = card.hub_repo_id(cff)
     about: dict[str, Any] = {
         "name": card.PRETTY_NAME,
-        "description": _unwrap(card.body_sections(root)[""]),
+        "description": _unwrap(description),
         "version": __version__,
         "license": [_licence(*licence) for licence in card.LICENSES],
         "inLanguage": stats.values("lang"),
@@ -159,11 +160,10 @@ def _licence(what: str, licence: str, url: str | None) -> dict[str, str]:
     return {"@type": "sc:CreativeWork", "name": f"{what}: {licence}", **({"url": url} if url else {})}
 
 
-def _responsible_ai(root: Path, stats: Stats, sets: dict[str, dict[str, frozenset[str]]]) -> dict[str, Any]:
+def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, frozenset[str]]]) -> dict[str, Any]:
     """The ``rai:`` fields that apply; those drawn from a ``DATASET_CARD.md`` section are left out without it."""
     from ..importer import FORMATS
 
-    sections = card.body_sections(root)
     pipelines = [name.split("/", 1)[1] for name in stats.sets if name.startswith("model/")]
     articles = sum(stats.articles_in(split) for split in SPLITS)
     fields = {
