@@ -67,7 +67,7 @@ def test_build_release_layout(release_repo: Path) -> None:
     assert release == release_repo / "dist" / f"wirecorpus-{build_module.__version__}"
     configs = ["articles", *(kind for kind in ("hand", "model") if layout.annotation_sets(release_repo, kind)), "ner"]
     shards = [f"data/{config}/test-00000-of-00001.parquet" for config in configs]  # the seed is the one article
-    assert sorted(file_bytes(release)) == sorted(["MANIFEST.json", "README.md", *shards])
+    assert sorted(file_bytes(release)) == sorted(["MANIFEST.json", "README.md", "croissant.json", *shards])
     assert sorted(p.name for p in release.parent.iterdir()) == [build_module.BUILD_LOCK_NAME, release.name]  # no staging folder left
 
 

@@ -5,6 +5,7 @@ A release is a Hugging Face dataset repository with no code::
     dist/wirecorpus-<version>/
         README.md                                        dataset card (YAML header + body)
         data/<config>/<split>-NNNNN-of-NNNNN.parquet     rows, sharded by row count
+        croissant.json                                   Croissant 1.0 description (:mod:`wirecorpus.release.croissant`)
         MANIFEST.json                                    size and SHA-256 of every other file
 
 The build refuses a repository the validator finds errors in. It checks the
@@ -46,6 +47,7 @@ import pyarrow.parquet as pq
 from . import card, layout, ner, rows, schema, storage
 from ._version import __version__
 from .errors import BuildError, ExportError, RepositoryError, ValidationFailed
+from .release import croissant
 from .splits import SPLITS
 from .stats import Stats, count_chunk
 from .validate.runner import Context, available_cpus, survey
@@ -360,7 +362,10 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
     evaluations = _evaluations(root, corpus_plan)
     agreement = _agreement(root, corpus_plan)
     storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations, sentence_counts, agreement))
-    storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder))
+    described = describe_files(folder, [CARD_NAME, *(path for output in outputs for path in output.files)])
+    text = croissant.croissant_text(root, stats, outputs, described, corpus_plan.sets)
+    storage.write_text_atomic(folder / croissant.CROISSANT_NAME, text)
+    storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder, described))
 
 
 def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
@@ -386,13 +391,26 @@ def _agreement(root: Path, corpus_plan: rows.Plan) -> str | None:
     return agree.render(agree.agree(root=root), format="markdown")
 
 
-def manifest(folder: Path) -> str:
-    """``MANIFEST.json``: version, and path, size and SHA-256 of every file, sorted by path."""
-    files = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME):
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        files.append({"path": path.relative_to(folder).as_posix(), "size": path.stat().st_size, "sha256": digest.hexdigest()})
-    return json.dumps({"name": card.PRETTY_NAME, "version": __version__, "files": files}, indent=2) + "\n"
+def describe_files(folder: Path, paths: list[str]) -> list[croissant.DescribedFile]:
+    """Size and SHA-256 of files of the release, given by their paths in it."""
+    return [croissant.DescribedFile(path, (folder / path).stat().st_size, file_sha256(folder / path)) for path in paths]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest(folder: Path, described: list[croissant.DescribedFile]) -> str:
+    """``MANIFEST.json``: version, and path, size and SHA-256 of every other file, sorted by path.
+
+    ``described``: files already hashed, not read again.
+    """
+    known = {f.path for f in described}
+    others = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME)
+    files = sorted([*described, *describe_files(folder, [p for p in others if p not in known])], key=lambda f: f.path)
+    entries = [{"path": f.path, "size": f.size, "sha256": f.sha256} for f in files]
+    return json.dumps({"name": card.PRETTY_NAME, "version": __version__, "files": entries}, indent=2) + "\n"

@@ -138,6 +138,33 @@ def cmd_adjudicate(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace, root: None) -> int:
+    import os
+
+    from .release.publish import plan_publish, publish
+
+    plan = plan_publish(args.folder, args.repo_id)
+    token = os.environ.get(args.token_env) or None
+    print(plan.describe(), end="")
+    if args.dry_run or token is None:
+        why = "--dry-run" if args.dry_run else f"no token in ${args.token_env}"
+        print(f"dry run ({why}): nothing was sent to the Hub")
+        return 0
+    published = publish(plan, token=token)
+    for path in published.deleted:
+        print(f"deleted {path} (not in this release)")
+    print(f"published {plan.repo_id}: commit {published.commit} tagged {published.tag} ({published.commit_url})")
+    return 0
+
+
+def _hub_repo_id(value: str) -> str:
+    from .load import HUB_ID_PATTERN
+
+    if not HUB_ID_PATTERN.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a Hub repository id (ORG/NAME)")
+    return value
+
+
 def _iso_date(value: str):
     import datetime
 
@@ -259,13 +286,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="overwrite the new set's file if it holds other content")
     p.add_argument("--format", choices=ADJUDICATE_FORMATS, default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_adjudicate)
+
+    p = sub.add_parser("publish", help="upload a built release to the Hugging Face Hub and tag it v<version>")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the release folder, e.g. dist/wirecorpus-0.1.0")
+    p.add_argument("--repo-id", required=True, type=_hub_repo_id, metavar="ORG/NAME", help="the Hub dataset repository")
+    p.add_argument("--dry-run", action="store_true", help="print the planned commit and tag; send nothing (the default without a token)")
+    p.add_argument("--token-env", default="HF_TOKEN", metavar="VAR", help="the environment variable holding the Hub token (default: HF_TOKEN)")
+    p.set_defaults(func=cmd_publish, needs_root=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args, find_root(args.root))
+        # A release folder stands alone: publishing needs no repository around it.
+        return args.func(args, find_root(args.root) if getattr(args, "needs_root", True) else None)
     except WirecorpusError as exc:
         print(f"wirecorpus: error: {exc}", file=sys.stderr)
         return 1

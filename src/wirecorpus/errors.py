@@ -74,3 +74,7 @@ class ReviewError(WirecorpusError):
 class AdjudicationError(WirecorpusError):
     """Annotation sets could not be merged into a new set: unknown sets or article, a source that
     does not validate, or a target that is there already."""
+
+
+class PublishError(WirecorpusError):
+    """A release was not published: it does not match its manifest, its tag exists, or the Hub refused it."""

@@ -1,0 +1,1 @@
+"""Releases: their Croissant description and their publication on the Hugging Face Hub."""
