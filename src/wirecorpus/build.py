@@ -68,14 +68,17 @@ def release_path(root: Path, out: Path | None = None) -> Path:
     return layout.release_path(root, __version__, out)
 
 
-def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Path:
+def build(*, root: Path, out: Path | None = None, progress: bool = False, version: str = __version__) -> Path:
     """Validate the repository and write its release; return the release folder.
 
+    ``version`` is the release's version, in its folder name, card and
+    manifest: the package's by default; ``wirecorpus release`` passes the
+    version it is cutting, before the package's own has been rewritten.
     If the release folder exists and holds exactly what this build would
     write, it is left as it is (up to date); if it differs, the build is refused.
     """
     root = Path(root).resolve()
-    target = release_path(root, out)
+    target = layout.release_path(root, version, out)
     inventory = schema.Inventory.load(root)
     try:
         corpus_plan = rows.plan(root)
@@ -88,8 +91,9 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        _write_release(root, corpus_plan, staging, ScreenedChunks(corpus_plan, Context.create(root, inventory, None)), progress=progress)
-        _move_into_place(staging, target)
+        chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None))
+        _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
+        _move_into_place(staging, target, version)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -196,7 +200,7 @@ def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: d
     return None if screened is None else screened.hashes
 
 
-def _move_into_place(staging: Path, target: Path) -> None:
+def _move_into_place(staging: Path, target: Path, version: str) -> None:
     if not target.exists():
         staging.rename(target)
         return
@@ -204,8 +208,8 @@ def _move_into_place(staging: Path, target: Path) -> None:
     if old.is_file() and old.read_bytes() == (staging / MANIFEST_NAME).read_bytes():
         return
     raise BuildError(
-        f"{target}: a release of version {__version__} already exists with different content; "
-        "bump the version in src/wirecorpus/_version.py or remove the folder"
+        f"{target}: a release of version {version} already exists with different content; "
+        "bump the version with `wirecorpus release --bump major|minor|patch` or remove the folder"
     )
 
 
@@ -297,7 +301,7 @@ def _parquet_metadata(config: str) -> dict[str, str]:
     return {"huggingface": json.dumps({"info": {"features": schema.features(config).to_dict()}}, sort_keys=True)}
 
 
-def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool) -> None:
+def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool, version: str) -> None:
     from tqdm.auto import tqdm
 
     stats = Stats()
@@ -314,8 +318,8 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
         writes.wait()
     outputs = [writer.output() for writer in writers.values()]
     evaluations = _evaluations(root, corpus_plan)
-    (folder / CARD_NAME).write_text(card.card_text(root, stats, outputs, evaluations), encoding="utf-8")
-    (folder / MANIFEST_NAME).write_text(manifest(folder), encoding="utf-8")
+    (folder / CARD_NAME).write_text(card.card_text(root, stats, outputs, evaluations, version=version), encoding="utf-8")
+    (folder / MANIFEST_NAME).write_text(manifest(folder, version=version), encoding="utf-8")
 
 
 def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
@@ -331,7 +335,7 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
     return tables
 
 
-def manifest(folder: Path) -> str:
+def manifest(folder: Path, *, version: str = __version__) -> str:
     """``MANIFEST.json``: version, and path, size and SHA-256 of every file, sorted by path."""
     files = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME):
@@ -340,4 +344,4 @@ def manifest(folder: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         files.append({"path": path.relative_to(folder).as_posix(), "size": path.stat().st_size, "sha256": digest.hexdigest()})
-    return json.dumps({"name": card.PRETTY_NAME, "version": __version__, "files": files}, indent=2) + "\n"
+    return json.dumps({"name": card.PRETTY_NAME, "version": version, "files": files}, indent=2) + "\n"
