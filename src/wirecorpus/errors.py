@@ -61,3 +61,7 @@ class ExportError(WirecorpusError):
 
 class MapError(WirecorpusError):
     """A MAP.json (how a tool's labels become layers) is not usable."""
+
+
+class ReleaseError(WirecorpusError):
+    """A release was refused: the version bump does not fit the changes, or a file it keeps in step is missing."""

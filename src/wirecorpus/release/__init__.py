@@ -1,0 +1,6 @@
+"""Releases: diff with the last release, version bump, changelog, record (``wirecorpus release``).
+
+:mod:`.cut` runs a release; :mod:`.record` keeps what each release held in
+``releases/<version>.json``; :mod:`.diff` compares the repository with it;
+:mod:`.versioning` and :mod:`.changelog` write the version and the entry.
+"""
