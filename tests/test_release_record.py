@@ -89,6 +89,19 @@ def test_record_unreadable_records_are_named(release_repo: Path, name: str, text
         record.latest_record(release_repo)
 
 
+@pytest.mark.parametrize(
+    ("part", "key", "field", "value"),
+    [("articles", "tass-20200920-693f2c16", "split", None), ("annotations", "hand/a1/tass-20200920-693f2c16", "layers", "entities")],
+)
+def test_record_entry_without_a_field_is_named(release_repo: Path, part: str, key: str, field: str, value) -> None:
+    path = write_record(release_repo, "0.2.0", record.take_snapshot(release_repo))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data[part][key][field] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ReleaseError, match=rf"releases/0.2.0.json: not a readable release record \(ValueError: {part} entry '{key}': {field} missing or of another type"):
+        record.latest_record(release_repo)
+
+
 def test_record_unreadable_annotation_file_is_named(release_repo: Path) -> None:
     (release_repo / SEED_HAND).write_text('{"article": "x"', encoding="utf-8")
     with pytest.raises(ReleaseError, match=rf"{SEED_HAND}: not a readable record \(JSONDecodeError: .*run `wirecorpus validate`"):

@@ -304,11 +304,30 @@ def read_record(root: Path, version: str) -> Record:
         data = json.loads((Path(root) / relpath).read_text(encoding="utf-8"))
         if data["record"] != RECORD_FORMAT or data["version"] != version:
             raise ValueError(f"expected record format {RECORD_FORMAT} of version {version}")
+        _check_entries(data)
         annotations = {key: compact(entry) for key, entry in data["annotations"].items()}
         snapshot = Snapshot(data["schema"], data["card_sha256"], data["articles"], annotations)
         return Record(data["version"], data["date"], data["previous"], data["manifest"], snapshot)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ReleaseError(f"{relpath}: not a readable release record ({type(exc).__name__}: {exc})") from None
+
+
+# The fields of each part of a record that the diff reads, with their types.
+_SHAPES = {
+    "schema": {"version": str, "entity_labels": list, "quote_kinds": list, "event_types": dict, "descriptions": dict},
+    "articles": {"text_sha256": str, "meta": str, "split": str},
+    "annotations": {"sha256": str, "meta": str, "layers": list},
+}
+
+
+def _check_entries(data: dict[str, Any]) -> None:
+    """Raise ValueError, naming the entry, if a part of a record lacks a field the diff reads (say, after a hand edit)."""
+    parts = {"schema": {"schema": data["schema"]}, "articles": data["articles"], "annotations": data["annotations"]}
+    for part, entries in parts.items():
+        for name, entry in entries.items():
+            wrong = [field for field, kind in _SHAPES[part].items() if not isinstance(entry.get(field), kind)]
+            if wrong:
+                raise ValueError(f"{part} entry {name!r}: {', '.join(wrong)} missing or of another type")
 
 
 def render_record(record: Record) -> str:
