@@ -10,7 +10,7 @@ import pytest
 
 from wirecorpus import __version__, cli
 
-SUBCOMMANDS = ("ingest", "import", "annotate", "validate", "build", "stats", "evaluate", "agree", "review", "adjudicate", "export", "publish")
+SUBCOMMANDS = ("ingest", "import", "annotate", "validate", "build", "stats", "evaluate", "agree", "review", "adjudicate", "export", "release", "publish")
 
 
 def test_cli_help_lists_every_subcommand(capsys):

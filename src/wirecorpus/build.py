@@ -79,14 +79,17 @@ def release_path(root: Path, out: Path | None = None) -> Path:
     return layout.release_path(root, __version__, out)
 
 
-def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Path:
+def build(*, root: Path, out: Path | None = None, progress: bool = False, version: str = __version__) -> Path:
     """Validate the repository and write its release; return the release folder.
 
+    ``version`` is the release's version, in its folder name, card and
+    manifest: the package's by default; ``wirecorpus release`` passes the
+    version it is cutting, before the package's own has been rewritten.
     If the release folder exists and holds exactly what this build would
     write, it is left as it is (up to date); if it differs, the build is refused.
     """
     root = Path(root).resolve()
-    target = release_path(root, out)
+    target = layout.release_path(root, version, out)
     inventory = schema.Inventory.load(root)
     try:
         with storage.repository_lock(root):
@@ -104,8 +107,8 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False) -> Pat
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
             chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger)
-            _write_release(root, corpus_plan, staging, chunks, progress=progress)
-            _move_into_place(staging, target)
+            _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
+            _move_into_place(staging, target, version)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -239,7 +242,7 @@ def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: d
     return None if screened is None else screened.hashes
 
 
-def _move_into_place(staging: Path, target: Path) -> None:
+def _move_into_place(staging: Path, target: Path, version: str) -> None:
     if not target.exists():
         staging.rename(target)
         return
@@ -247,8 +250,8 @@ def _move_into_place(staging: Path, target: Path) -> None:
     if old.is_file() and old.read_bytes() == (staging / MANIFEST_NAME).read_bytes():
         return
     raise BuildError(
-        f"{target}: a release of version {__version__} already exists with different content; "
-        "bump the version in src/wirecorpus/_version.py or remove the folder"
+        f"{target}: a release of version {version} already exists with different content; "
+        "bump the version with `wirecorpus release --bump major|minor|patch` or remove the folder"
     )
 
 
@@ -342,7 +345,7 @@ def _parquet_metadata(config: str, ner_tags: tuple[str, ...]) -> dict[str, str]:
     return {"huggingface": json.dumps({"info": {"features": features.to_dict()}}, sort_keys=True)}
 
 
-def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool) -> None:
+def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool, version: str) -> None:
     from tqdm.auto import tqdm
 
     stats, sentence_counts, tags = Stats(), ner.Summary(chunks.tagger.tags), chunks.tagger.tags
@@ -361,11 +364,11 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
     outputs = [writer.output() for writer in writers.values()]
     evaluations = _evaluations(root, corpus_plan)
     agreement = _agreement(root, corpus_plan)
-    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations, sentence_counts, agreement))
+    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations, sentence_counts, agreement, version=version))
     described = describe_files(folder, [CARD_NAME, *(path for output in outputs for path in output.files)])
-    text = croissant.croissant_text(root, stats, outputs, described, corpus_plan.sets)
+    text = croissant.croissant_text(root, stats, outputs, described, corpus_plan.sets, version=version)
     storage.write_text_atomic(folder / croissant.CROISSANT_NAME, text)
-    storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder, described))
+    storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder, described, version=version))
 
 
 def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
@@ -404,7 +407,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def manifest(folder: Path, described: list[croissant.DescribedFile]) -> str:
+def manifest(folder: Path, described: list[croissant.DescribedFile], *, version: str = __version__) -> str:
     """``MANIFEST.json``: version, and path, size and SHA-256 of every other file, sorted by path.
 
     ``described``: files already hashed, not read again.
@@ -413,4 +416,4 @@ def manifest(folder: Path, described: list[croissant.DescribedFile]) -> str:
     others = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME)
     files = sorted([*described, *describe_files(folder, [p for p in others if p not in known])], key=lambda f: f.path)
     entries = [{"path": f.path, "size": f.size, "sha256": f.sha256} for f in files]
-    return json.dumps({"name": card.PRETTY_NAME, "version": __version__, "files": entries}, indent=2) + "\n"
+    return json.dumps({"name": card.PRETTY_NAME, "version": version, "files": entries}, indent=2) + "\n"

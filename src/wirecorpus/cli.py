@@ -165,6 +165,30 @@ def _hub_repo_id(value: str) -> str:
     return value
 
 
+def cmd_release(args: argparse.Namespace, root: Path) -> int:
+    from .layout import relative
+    from .release.cut import cut_release, git_commands
+
+    result = cut_release(root, bump=args.bump, date=args.date, dry_run=args.dry_run, progress=not args.quiet)
+    plan = result.plan
+    print(f"release {plan.current} -> {plan.version} (--bump {plan.bump.word}; the changes need {plan.diff.level.word})")
+    for change in plan.diff.changes:
+        print(f"  {change.level.word:<5}  {change.section.lower():<7}  {change.describe()}")
+    print()
+    sys.stdout.write(plan.entry)
+    if result.folder is None:
+        print("\ndry run: nothing written")
+        return 0
+    print(f"\nbuilt {relative(root, result.folder)}")
+    for path in result.written:
+        print(f"wrote {path}")
+    print("\nthen commit the data and these files, tag the commit and publish the release:")
+    for command in git_commands(root, result):
+        print(f"  {command}")
+    print(f"  wirecorpus publish {relative(root, result.folder)} --repo-id ORG/NAME")
+    return 0
+
+
 def _iso_date(value: str):
     import datetime
 
@@ -242,6 +266,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sets", nargs="+", metavar="SET", help="sets to compare, e.g. hand/a1 hand/a2 (default: every hand set)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_agree)
+
+    p = sub.add_parser("release", parents=[common], help="cut a release: diff with the last one, bump the version, changelog, record, build")
+    p.add_argument("--bump", required=True, choices=("major", "minor", "patch"), help="the version part to bump; refused if smaller than the changes need")
+    p.add_argument("--dry-run", action="store_true", help="print the diff, the new version and the changelog entry; write nothing")
+    p.add_argument("--date", type=_iso_date, help="the release date, YYYY-MM-DD (default: today in UTC)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_release)
 
     from .exporter import FORMATS as EXPORT_FORMATS
     from .importer import FORMATS as IMPORT_FORMATS

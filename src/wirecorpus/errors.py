@@ -78,3 +78,7 @@ class AdjudicationError(WirecorpusError):
 
 class PublishError(WirecorpusError):
     """A release was not published: it does not match its manifest, its tag exists, or the Hub refused it."""
+
+
+class ReleaseError(WirecorpusError):
+    """A release was refused: the version bump does not fit the changes, or a file it keeps in step is missing."""

@@ -112,7 +112,13 @@ class DescribedFile:
 
 
 def croissant_text(
-    root: Path, stats: Stats, outputs: list[card.SplitOutput], files: Iterable[DescribedFile], sets: dict[str, dict[str, frozenset[str]]]
+    root: Path,
+    stats: Stats,
+    outputs: list[card.SplitOutput],
+    files: Iterable[DescribedFile],
+    sets: dict[str, dict[str, frozenset[str]]],
+    *,
+    version: str = __version__,
 ) -> str:
     """``croissant.json`` for a release of ``root``.
 
@@ -127,7 +133,7 @@ def croissant_text(
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
-        **_about(root, sections[""], stats),
+        **_about(root, sections[""], stats, version),
         **_responsible_ai(sections, stats, sets),
         "distribution": [*map(_file_object, files), *map(_file_set, configs)],
         "recordSet": [_record_set(config, inventory) for config in configs],
@@ -135,15 +141,15 @@ def croissant_text(
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _about(root: Path, description: str, stats: Stats) -> dict[str, Any]:
+def _about(root: Path, description: str, stats: Stats, version: str) -> dict[str, Any]:
     """Name, description, version, licences, citation, date, languages, keywords, URL."""
     cff = card.read_citation(root)
-    entry = card.changelog_entry(root, __version__)
+    entry = card.changelog_entry(root, version)
     repo_id = card.hub_repo_id(cff)
     about: dict[str, Any] = {
         "name": card.PRETTY_NAME,
         "description": _unwrap(description),
-        "version": __version__,
+        "version": version,
         "license": [_licence(*licence) for licence in card.LICENSES],
         "inLanguage": stats.values("lang"),
         "keywords": card.TAGS,
