@@ -57,6 +57,25 @@ def test_cut_first_release_writes_record_changelog_version_and_citation(first_re
     changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.startswith("# Changelog\n") and "\n## [0.2.0] - 2026-12-01\n" in changelog
     assert "Compared with no earlier release" in changelog and "- 1 article (test 1)\n" in changelog
+    # The release's card quotes its changelog entry, and croissant.json has its date.
+    card = (release / "README.md").read_text(encoding="utf-8")
+    assert "## Release 0.2.0\n" in card and "Compared with no earlier release" in card and "has no entry for version" not in card
+    assert json.loads((release / "croissant.json").read_text(encoding="utf-8"))["datePublished"] == "2026-12-01"
+
+
+def test_cut_a_failed_build_puts_the_files_back(released: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wirecorpus.release import cut
+
+    ingest_stories(released, range(1))
+    before = tree_bytes(released)
+
+    def failing_build(**_):
+        raise ReleaseError("the build failed")
+
+    monkeypatch.setattr(cut, "build", failing_build)
+    with pytest.raises(ReleaseError):
+        cut_release(released, bump="minor", date=LATER)
+    assert tree_bytes(released) == before
 
 
 def test_cut_new_articles_make_a_minor_release(released: Path) -> None:

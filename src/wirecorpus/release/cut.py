@@ -9,11 +9,14 @@ The steps, all under the repository's write lock:
 3. make the new text of ``CHANGELOG.md``, ``_version.py`` and
    ``CITATION.cff`` (so that a missing or malformed one refuses the release
    before anything is built or written); a dry run stops here;
-4. build the release with the new version, passed to the build: the
+4. write the three files, each atomically: the build reads the changelog
+   entry and the citation into the card and ``croissant.json``;
+5. build the release with the new version, passed to the build (the
    package's ``__version__`` was imported before the release began and stays
-   the old one in this process;
-5. write ``releases/<version>.json`` (the snapshot and the built release's
-   manifest) and the three files, each atomically.
+   the old one in this process); if the build fails, the three files are put
+   back as they were;
+6. write ``releases/<version>.json`` (the snapshot and the built release's
+   manifest).
 
 The first release of a repository has no record to compare with, so its diff
 counts everything as added and it needs at least a minor bump; the version it
@@ -21,8 +24,8 @@ bumps is the one in ``_version.py``. So 0.1.0, which may have been built
 and shared before releases were recorded, is followed by 0.2.0, and no
 version number ever names two different datasets. The date is today's in UTC unless
 given, so the files a release writes hold nothing of the machine: no path,
-time zone or locale. Building happens before any repository file is written,
-so a build refused by the validator leaves the repository as it was.
+time zone or locale. A build refused by the validator leaves the repository
+as it was.
 """
 
 from __future__ import annotations
@@ -86,13 +89,28 @@ def cut_release(
         }
         if dry_run:
             return ReleaseResult(plan, None, ())
-        folder = build(root=root, version=plan.version, progress=progress)
-        manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
-        made = record.Record(plan.version, plan.date.isoformat(), plan.diff.previous, manifest, plan.snapshot)
-        texts = {record.record_relpath(plan.version): record.render_record(made), **texts}
+        # The card and croissant.json quote the changelog entry and the citation, so they are
+        # written before the build, and put back as they were if the build fails.
+        before = {relpath: (root / relpath).read_bytes() if (root / relpath).exists() else None for relpath in texts}
         for relpath, text in texts.items():
             storage.write_text_atomic(root / relpath, text)
-    return ReleaseResult(plan, folder, tuple(texts))
+        try:
+            folder = build(root=root, version=plan.version, progress=progress)
+        except BaseException:
+            _restore(root, before)
+            raise
+        manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
+        made = record.Record(plan.version, plan.date.isoformat(), plan.diff.previous, manifest, plan.snapshot)
+        storage.write_text_atomic(root / record.record_relpath(plan.version), record.render_record(made))
+    return ReleaseResult(plan, folder, (record.record_relpath(plan.version), *texts))
+
+
+def _restore(root: Path, before: dict[str, bytes | None]) -> None:
+    for relpath, data in before.items():
+        if data is None:
+            (root / relpath).unlink(missing_ok=True)
+        else:
+            storage.write_bytes_atomic(root / relpath, data)
 
 
 def plan_release(root: Path, *, bump: Level, date: datetime.date) -> ReleasePlan:
