@@ -421,7 +421,7 @@ def test_brat_write_refuses_to_overwrite(seed, inventory, tmp_path):
     ann = out / f"{SEED_ID}.ann"
     ann.write_text("T1\tGPE 0 6\tMOSCOW\n", encoding="utf-8")
     (out / "map.json").unlink()
-    with pytest.raises(ExportError, match=re.escape(f"{ann}: already there")):
+    with pytest.raises(ExportError, match=re.escape(f"{ann}: a different file is there already")):
         brat.write([seed], out=out, inventory=inventory)
     assert ann.read_text(encoding="utf-8") == "T1\tGPE 0 6\tMOSCOW\n"
     assert not (out / "map.json").exists()  # nothing written when one file is refused

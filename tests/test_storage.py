@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 
 from wirecorpus import storage
-from wirecorpus.errors import RepositoryError
+from wirecorpus.errors import RepositoryError, WriteError
 
 HOLD = "import sys; from wirecorpus import storage\nwith storage.repository_lock(sys.argv[1]):\n    print('held', flush=True); sys.stdin.read()"
 
@@ -24,7 +24,7 @@ def test_storage_write_is_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytes
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match="splits.json: cannot write the file: disk full"):
         storage.write_text_atomic(path, "new\n")
     assert path.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in path.parent.iterdir()] == ["splits.json"]  # no temporary sibling left

@@ -15,6 +15,11 @@ class RepositoryError(WirecorpusError):
     """The folder is not a wirecorpus repository, or a path lies outside it."""
 
 
+class WriteError(WirecorpusError):
+    """A file could not be written or compared: its folder is a file, a folder is where the file goes,
+    or the system refused (read-only, disk full)."""
+
+
 class IngestError(WirecorpusError):
     """A raw article file was refused."""
 

@@ -336,6 +336,8 @@ def _store_one(candidate: Prepared, on_disk: _OnDisk) -> Ingested:
     if holder is not None:
         raise IngestError(f"{name}: the same text is already in the corpus as {holder}")
     if candidate.raw is not None:
+        for folder in (target.parent, (root / article.origin).parent):  # first, so that a folder in the way leaves nothing behind
+            storage.check_folder(folder)
         _keep_raw(root / article.origin, candidate.raw, name=name, root=root)
     storage.write_text_atomic(target, schema.dumps(article))
     on_disk.add(article)

@@ -8,6 +8,11 @@ checks that decide what to write (is this article new? is this annotation file
 there already?) run under :func:`repository_lock`, so that two commands started
 together cannot both decide on the same stale view and lose each other's work.
 :func:`file_lock` is the same for any other lock file (the build's, in ``dist/``).
+
+What the system refuses (a folder that is a file, a read-only folder, a full
+disk) is a :class:`~wirecorpus.errors.WriteError` naming the path, never a
+traceback; a command that writes several files checks them all with
+:func:`write_new_files` before writing any.
 """
 
 from __future__ import annotations
@@ -21,24 +26,53 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import RepositoryError
+from .errors import RepositoryError, WirecorpusError, WriteError
 
 LOCK_NAME = ".wirecorpus.lock"
 # Long enough for another command's write phase; a stuck holder is named, not waited on forever.
 LOCK_TIMEOUT_SECONDS = 600
 
 
+def check_folder(folder: Path) -> None:
+    """A folder is there or can be made: no file stands where it or a parent of it goes
+    (:class:`WriteError` otherwise). Nothing is made, so a command can check every folder
+    it will write into before it writes anything."""
+    folder = Path(folder)
+    for path in (folder, *folder.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise WriteError(f"{folder}: cannot make the folder: {path} is a file, not a folder")
+            return
+
+
+def make_folder(folder: Path) -> None:
+    """Make a folder and its parents; a :class:`WriteError` says which path is in the way."""
+    check_folder(folder)
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"{folder}: cannot make the folder: {exc.strerror or exc}") from None
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: a temporary sibling, flushed to disk, then a rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    make_folder(path.parent)
+    if path.is_dir():
+        raise WriteError(f"{path}: cannot write the file: a folder of that name is there")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -47,6 +81,33 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text (``\\n`` line ends as given) whole or not at all."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def existing_bytes(path: Path) -> bytes | None:
+    """What a file to be written holds now: None when nothing is there; a :class:`WriteError`
+    when a folder is there or the file cannot be read (so it can be neither compared nor replaced)."""
+    path = Path(path)
+    if path.is_dir():
+        raise WriteError(f"{path}: a folder is where this file is to be written")
+    try:
+        return path.read_bytes() if path.exists() else None
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot read the file there now: {exc.strerror or exc}") from None
+
+
+def write_new_files(files: dict[Path, bytes], *, error: type[WirecorpusError]) -> list[Path]:
+    """Write each file atomically; ``error``, before writing any, if one is there with other contents.
+
+    Each folder is checked first too, so a folder that cannot be made stops the
+    command before the first file is written.
+    """
+    for path, data in files.items():
+        if existing_bytes(path) not in (None, data):
+            raise error(f"{path}: a different file is there already; remove it or choose another folder")
+        check_folder(Path(path).parent)
+    for path, data in files.items():
+        write_bytes_atomic(path, data)
+    return list(files)
 
 
 @contextlib.contextmanager

@@ -55,7 +55,7 @@ from typing import Any
 
 from .. import schema
 from ..errors import ExportError, FormatError
-from ..storage import write_text_atomic
+from ..storage import write_new_files
 from .base import Fragment, Problem, ToolDocument, ToolLink, ToolSpan, files_under
 
 ANNOTATOR_SEPARATORS = "_-."
@@ -308,12 +308,7 @@ def write(
             files[path] = content
     files[out / "annotation.conf"] = annotation_conf(inventory)
     files[out / "map.json"] = json.dumps(import_map(inventory), ensure_ascii=False, indent=2) + "\n"
-    for path, content in files.items():
-        if path.exists() and path.read_bytes() != content.encode("utf-8"):
-            raise ExportError(f"{path}: already there with other content; refusing to overwrite it")
-    for path, content in files.items():
-        write_text_atomic(path, content)
-    return list(files)
+    return write_new_files({path: content.encode("utf-8") for path, content in files.items()}, error=ExportError)
 
 
 def dumps(document: ToolDocument) -> str:

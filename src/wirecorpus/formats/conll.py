@@ -43,8 +43,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import schema
-from ..errors import FormatError
+from .. import schema, storage
+from ..errors import ExportError, FormatError
 from . import spacy_docs
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def write(
             lines += [f"{token.text} {tag}" for token, tag in sentence] + [""]
     ids = "".join(f"{article.id}\n" for article, _ in pairs)
     text = "".join(f"{line}\n" for line in lines)
-    return spacy_docs.write_new_files({path: text.encode("utf-8"), ids_path(path): ids.encode("utf-8")})
+    return storage.write_new_files({path: text.encode("utf-8"), ids_path(path): ids.encode("utf-8")}, error=ExportError)
 
 
 def ids_path(path: Path) -> Path:

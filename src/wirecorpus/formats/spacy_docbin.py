@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import schema
+from .. import schema, storage
 from ..errors import ExportError, FormatError
 from . import spacy_docs
 
@@ -61,7 +61,7 @@ def write(
     for article, annotation in pairs:
         docbin.add(_annotated_doc(article, annotation, inventory))
     data = docbin.to_bytes()
-    return spacy_docs.write_new_files({path: data})
+    return storage.write_new_files({path: data}, error=ExportError)
 
 
 def _annotated_doc(article: schema.Article, annotation: schema.AnnotationFile, inventory: schema.Inventory) -> Doc:

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .. import schema, storage
+from .. import schema
 from ..layout import ID_PATTERN, SET_NAME_PATTERN
 from ..errors import ExportError
 
@@ -141,13 +141,3 @@ def _refined_doc(text: str, cuts: list[int]) -> Doc:
         words += [text[piece_start:piece_end] for piece_start, piece_end in zip(bounds, bounds[1:])]
         spaces += [False] * (len(words) - len(spaces) - 1) + [bool(token.whitespace_)]
     return spacy_module().tokens.Doc(nlp.vocab, words=words, spaces=spaces)
-
-
-def write_new_files(files: dict[Path, bytes]) -> list[Path]:
-    """Write each file atomically; ExportError, before writing any, if one exists with other contents."""
-    for path, data in files.items():
-        if path.exists() and path.read_bytes() != data:
-            raise ExportError(f"{path}: a different file is there already; remove it or choose another name or folder")
-    for path, data in files.items():
-        storage.write_bytes_atomic(path, data)
-    return list(files)

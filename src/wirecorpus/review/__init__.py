@@ -33,8 +33,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import layout
-from ..errors import ReviewError
+from .. import layout, storage
+from ..errors import ReviewError, WriteError
 from ..validate import validate
 from ..validate.registry import Finding
 from .page import IndexEntry, render_index, render_page, severity_counts
@@ -72,20 +72,20 @@ def write_review(
     if out.suffix == ".html":
         if len(selections) != 1:
             raise ReviewError(f"{out}: one page holds one article, not {len(selections)}; give a folder for --out")
-        return [_write(out, _page(root, selections[0]))]
+        return _write({out: _page(root, selections[0])})
     report = validate(sorted({path for s in selections for path in s.paths}), root=root)
     by_path: dict[str, list[Finding]] = {}
     for finding in report.findings:
         by_path.setdefault(finding.path, []).append(finding)
-    written, entries = [], []
-    for selection in selections:
+    pages, entries = {}, []
+    for selection in selections:  # every page is made before any is written, so a refusal leaves none behind
         findings = [f for path in selection.paths for f in by_path.pop(layout.relative(root, path), [])]
-        html = render_page(read(root, selection), findings, root=root)
-        written.append(_write(out / f"{selection.article_id}.html", html))
-        entries.append(_entry(selection, findings, written[-1].name))
+        name = f"{selection.article_id}.html"
+        pages[out / name] = render_page(read(root, selection), findings, root=root)
+        entries.append(_entry(selection, findings, name))
     leftover = [f for findings in by_path.values() for f in findings]
-    written.append(_write(out / INDEX_NAME, render_index(entries, skipped=skipped, findings=leftover)))
-    return written
+    pages[out / INDEX_NAME] = render_index(entries, skipped=skipped, findings=leftover)
+    return _write(pages)
 
 
 def _entry(selection: Selection, findings: Sequence[Finding], href: str) -> IndexEntry:
@@ -112,10 +112,15 @@ def _selections(
     return [select(root, article_id, sets) for article_id in ids], skipped
 
 
-def _write(path: Path, html: str) -> Path:
+def _write(pages: dict[Path, str]) -> list[Path]:
+    """Write the pages, each whole; the folders and places are checked for all of them first."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise ReviewError(f"{path}: cannot write the review page ({exc.strerror or exc})") from None
-    return path
+        for path in pages:
+            storage.check_folder(path.parent)
+            if path.is_dir():
+                raise WriteError(f"{path}: a folder is where this page is to be written")
+        for path, html in pages.items():
+            storage.write_text_atomic(path, html)
+    except WriteError as exc:
+        raise ReviewError(f"cannot write the review page: {exc}") from None
+    return list(pages)
