@@ -277,7 +277,7 @@ def test_adjudicate_refuses_a_source_that_does_not_validate(three_sets: Path) ->
     data = a1_data(three_sets)
     data["entities"][0]["text"] = "MOSCOU"
     write_set(three_sets, "b1", data)
-    with pytest.raises(AdjudicationError, match=rf"annotations/hand/b1/{SEED_ID}.json: 1 validation error\(s\), the first \[span-text-mismatch\]"):
+    with pytest.raises(AdjudicationError, match=rf"annotations/hand/b1/{SEED_ID}.json: not a valid annotation file \(1 validation error\(s\), the first \[span-text-mismatch\]"):
         adjudicate(root=three_sets, article_id=SEED_ID, sources=SOURCES, target="hand/adj", rule=MAJORITY)
 
 

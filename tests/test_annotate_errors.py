@@ -56,9 +56,16 @@ def test_annotate_error_reaches_the_cli_without_traceback(repo_copy: Path, capsy
 
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"id": "tass-20200920-693f2c16"}', "[1, 2]"])
-def test_annotate_error_unreadable_article(repo_copy: Path, tiny_pipeline: Path, content: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("{not json", r"not a readable article record \(JSONDecodeError: .*\)"),
+        ('{"id": "tass-20200920-693f2c16"}', r"not a valid article record \(8 validation error\(s\), the first \[missing-field\] the required field 'date' is missing"),
+        ("[1, 2]", r"not a valid article record \(1 validation error\(s\), the first \[wrong-type\] is a list, expected an Article object"),
+    ],
+)
+def test_annotate_error_unreadable_article(repo_copy: Path, tiny_pipeline: Path, content: str, problem: str) -> None:
     (path,) = layout.article_files(repo_copy)
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(AnnotateError, match=r"^corpus/tass/2020/tass-20200920-693f2c16\.json: not a readable article record \(.*\); run `wirecorpus validate`"):
+    with pytest.raises(AnnotateError, match=rf"^corpus/tass/2020/tass-20200920-693f2c16\.json: {problem}.*; run `wirecorpus validate"):
         annotate(None, root=repo_copy, model=str(tiny_pipeline))

@@ -50,7 +50,7 @@ def _empty_set(root: Path) -> None:
         ("hand/g1", "model/nope", None, "annotation set 'model/nope' does not exist (no folder annotations/model/nope/); known sets: "),
         ("g1", "model/p1", None, "'g1' is not an annotation set name; expected <kind>/<name> with kind one of hand, model"),
         ("silver/g1", "model/p1", None, "'silver/g1' is not an annotation set name"),
-        ("hand/g1", "model/p1", _break_file, f"annotations/model/p1/{SEED_ID}.json: not a readable annotation file"),
+        ("hand/g1", "model/p1", _break_file, f"annotations/model/p1/{SEED_ID}.json: not a valid annotation file (6 validation error(s), the first [missing-field]"),
         ("hand/g1", "model/p1", _unshared, "hand/g1 (1 files) and model/p1 (1 files) have no article in common"),
         ("hand/g1", "model/p1", _empty_set, "hand/g1 (1 files) and model/p1 (0 files) have no article in common"),
         ("hand/g1", "model/p1", _stale, f"annotated on a different text in each (text_sha256 differs): {SEED_ID}"),

@@ -199,7 +199,7 @@ def test_review_one_file_holds_one_article(repo_copy, tmp_path) -> None:
 def test_review_article_record_must_be_readable(repo_copy) -> None:
     path = next(repo_copy.glob(f"corpus/*/*/{SEED_ID}.json"))
     path.write_text("[]", encoding="utf-8")
-    with pytest.raises(ReviewError, match="not a readable article record"):
+    with pytest.raises(ReviewError, match="not a valid article record"):
         review_page(root=repo_copy, article_id=SEED_ID)
 
 

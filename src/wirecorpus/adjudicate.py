@@ -96,7 +96,7 @@ def adjudicate(
     context = Context.create(root, inventory, None)
     with storage.repository_lock(root):
         article = _article(root, article_id)
-        files = {name: _source(root, name, article, context) for name in sources}
+        files = {name: _source(root, name, article) for name in sources}
         merge = _Merge(files, rule)
         record = merge.record(article, target_name, inventory.schema_version)
         path = layout.annotation_relpath(kind="hand", name=target_name, article_id=article.id)
@@ -134,34 +134,24 @@ def _source_path(name: str, article_id: str) -> str:
     return layout.annotation_relpath(kind=kind, name=set_name, article_id=article_id)
 
 
-def _source(root: Path, name: str, article: schema.Article, context: Context) -> schema.AnnotationFile:
+def _source(root: Path, name: str, article: schema.Article) -> schema.AnnotationFile:
     """A source set's file for the article, which must pass the validator's checks."""
     relpath = _source_path(name, article.id)
     if not (root / relpath).is_file():
         raise AdjudicationError(f"{name} has no file for {article.id} (no {relpath})")
-    try:
-        data = corpus.read_json(root / relpath)
-    except (OSError, ValueError) as exc:
-        raise AdjudicationError(f"{relpath}: not readable JSON ({exc}); run `wirecorpus validate {relpath}`") from None
-    errors = [f for f in check_annotation(data, path=relpath, article=article, context=context) if f.severity == "error"]
-    if errors:
-        raise AdjudicationError(
-            f"{relpath}: {len(errors)} validation error(s), the first [{errors[0].id}] {errors[0].message}; "
-            f"fix the source first (`wirecorpus validate {relpath}`)"
-        )
-    return schema.from_dict(schema.AnnotationFile, data)
+    return corpus.read_record(root, root / relpath, schema.AnnotationFile, error=AdjudicationError, article=article)
 
 
 def _write(root: Path, relpath: str, text: str, *, replace: bool) -> str:
     path = root / relpath
-    if path.exists():
-        if path.read_text(encoding="utf-8") == text:
+    there = storage.existing_bytes(path)
+    if there is not None:
+        if there == text.encode("utf-8"):
             return "unchanged"
         if not replace:
             raise AdjudicationError(f"{relpath} is there already with other content; pass --replace to overwrite it")
-    status = "replaced" if path.exists() else "written"
     storage.write_text_atomic(path, text)
-    return status
+    return "written" if there is None else "replaced"
 
 
 # --------------------------------------------------------------------------

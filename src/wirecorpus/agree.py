@@ -258,6 +258,7 @@ def _read_article(
     for name, path in files.items():
         annotation = corpus.read_record(root, Path(path), schema.AnnotationFile, error=AgreementError)
         if annotation.text_sha256 == record.text_sha256:
+            corpus.check_against_article(root, Path(path), annotation, record, error=AgreementError)
             same_text[name] = annotation
         else:
             mismatch.append((name, article))

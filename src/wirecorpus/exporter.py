@@ -37,7 +37,7 @@ def export_annotations(format: str, *, root: Path, set_name: str, article_ids: S
         if article_id not in articles:
             raise ExportError(f"{files[article_id]}: its article {article_id} is not in corpus/; run `wirecorpus validate`")
         article = corpus.read_record(root, articles[article_id], schema.Article, error=ExportError)
-        annotation = corpus.read_record(root, Path(files[article_id]), schema.AnnotationFile, error=ExportError)
+        annotation = corpus.read_record(root, Path(files[article_id]), schema.AnnotationFile, error=ExportError, article=article)
         pairs.append((article, annotation))
     module = importlib.import_module(f".formats.{FORMATS[format]}", __package__)
     return module.write(pairs, out=Path(out), inventory=schema.Inventory.load(root))

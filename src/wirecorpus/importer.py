@@ -146,7 +146,7 @@ class _Plan:
     added: dict[str, Prepared] = field(default_factory=dict)  # new article id -> what ingest stores
 
     def __post_init__(self) -> None:
-        for article in corpus.iter_articles(self.root):
+        for article in corpus.iter_articles(self.root, error=ImportRefused):
             self.articles[article.text_sha256] = article
 
     def document(self, document: ToolDocument) -> DocumentResult:

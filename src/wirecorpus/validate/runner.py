@@ -321,6 +321,31 @@ def _article_for(article_id: str, context: Context, texts: dict[str, ArticleText
     return ArticleText(path, data["text"], layout.text_sha256(data["text"]))
 
 
+@functools.lru_cache(maxsize=4)
+def _record_context(root: Path, schema_stamp: tuple[int, int]) -> Context:
+    """A context for checking single records, made once per state of annotations/schema.json."""
+    return Context.create(root, schema.Inventory.load(root), None)
+
+
+def record_errors(root: Path, text: str, data: Any, record: type, *, path: str, article: schema.Article | None = None) -> list[Finding]:
+    """The errors the validator finds in one record read from ``path`` (relative to ``root``): an article
+    record on its own (levels 2 and 3); an annotation file's own shape (level 2), and with ``article``
+    also its ids, references and spans against that article (level 3)."""
+    root = Path(root).resolve()
+    stat = (root / layout.SCHEMA_PATH).stat() if (root / layout.SCHEMA_PATH).is_file() else None
+    context = _record_context(root, (stat.st_mtime_ns, stat.st_size) if stat else (0, 0))
+    if record is schema.AnnotationFile and article is not None:
+        findings = check_annotation(data, path=path, article=article, context=context)
+    else:
+        found = Collector(path)
+        if record is schema.Article:
+            _article_levels(data, path, context, found, {}, UnitResult())
+        else:
+            check_record(context.annotation_shape, data, (), found)
+        findings = found.findings(text=text, data=data)
+    return [finding for finding in findings if finding.severity == "error"]
+
+
 def check_annotation(data: dict[str, Any], *, path: str, article: schema.Article, context: Context) -> list[Finding]:
     """The findings for an annotation file before it is written: ``path`` is where it will be
     (relative to the repository), ``article`` the record it annotates (on disk or about to be)."""
