@@ -213,7 +213,7 @@ def test_brat_pairing(tmp_path, files, given, expected):
         ({"t/ab.txt": "x", "n/a_b.ann": ""}, ["t", "n"], "a_b.ann: no text"),
         ({"t/a.txt": "x", "u/a.txt": "y", "n/a_b.ann": ""}, ["t", "u", "n"], "a_b.ann: more than one text"),
         ({"a.conf": ""}, ["a.conf"], "a.conf: not a brat"),
-        ({"a.txt": "", "a.ann": ""}, ["missing.ann"], "missing.ann: not a brat"),
+        ({"a.txt": "", "a.ann": ""}, ["missing.ann"], "missing.ann: no such file or folder"),
     ],
 )
 def test_brat_pairing_refused(tmp_path, files, given, message):

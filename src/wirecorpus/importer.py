@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import corpus, layout, schema, storage
-from .errors import ImportRefused
+from .errors import ImportRefused, WriteError
 from .formats.base import Problem, ToolDocument
 from .formats.mapping import Converted, LabelMap, convert
 from .formats.projection import Located, locate
@@ -109,6 +109,8 @@ def import_annotations(
     label_map = LabelMap.load(map_path, inventory) if map_path else LabelMap.default(inventory)
     _check_annotator(annotator)
     documents = reader(format).read([Path(p) for p in paths])
+    if not documents:  # an empty export, or the wrong folder: either way, nothing to say "imported" about
+        raise ImportRefused(f"{', '.join(map(str, paths))}: no {format} document to import (no annotated document in the export)")
     report = ImportReport(layers=label_map.layers, dry_run=dry_run, skip_unconvertible=skip_unconvertible)
     context = Context.create(root, inventory, None)
     with storage.repository_lock(root):
@@ -221,12 +223,16 @@ class _Plan:
             result.problems.append(Problem(result.where, finding.place or result.name, f"would fail validation: [{finding.id}] {finding.message}"))
         if findings:
             return  # never written, even when problems are skipped
-        path = self.root / result.target
-        if path.exists() and path.read_text(encoding="utf-8") != text and not self.replace:
+        try:
+            there = storage.existing_bytes(self.root / result.target)
+        except WriteError as exc:
+            result.problems.append(Problem(result.where, result.target, str(exc)))
+            return
+        if there not in (None, text.encode("utf-8")) and not self.replace:
             result.status = "refused"
             result.problems.append(Problem(result.where, result.target, "an annotation file with other content is there already; pass --replace to overwrite it"))
             return
-        result.status = "unchanged" if path.exists() and path.read_text(encoding="utf-8") == text else "replaced" if path.exists() else "written"
+        result.status = "written" if there is None else "unchanged" if there == text.encode("utf-8") else "replaced"
         self.files[result.target] = text
 
     def refuse_clashes(self, results: list[DocumentResult]) -> None:
@@ -238,12 +244,14 @@ class _Plan:
                 result.problems.append(Problem(result.where, result.target, f"{targets[result.target]} documents of this import would write this file (the same article and annotator)"))
 
     def write(self, results: list[DocumentResult]) -> None:
+        targets = {self.root / r.target: self.files[r.target] for r in results if r.status in ("written", "replaced") and r.target in self.files}
+        for folder in dict.fromkeys(path.parent for path in targets):
+            storage.check_folder(folder)  # first: a folder in the way stops the import before anything is written
         refused = [r for r in store_prepared(self.root, list(self.added.values())) if isinstance(r, IngestError)]
         if refused:  # decided under the same lock as the plan, so only a broken repository gets here
             raise ImportRefused(f"new articles were refused, so no annotation file was written: {refused[0]}")
-        for result in results:
-            if result.status in ("written", "replaced") and result.target in self.files:
-                storage.write_text_atomic(self.root / result.target, self.files[result.target])
+        for path, text in targets.items():
+            storage.write_text_atomic(path, text)
 
 
 def _date_in_name(name: str) -> datetime.date | None:

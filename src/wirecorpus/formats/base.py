@@ -163,7 +163,10 @@ def code_point_fragments(index: Utf16Offsets, fragments: Sequence[tuple[int, int
 
 
 def files_under(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
-    """The files named, and those with one of ``suffixes`` under the folders named, sorted; hidden ones left out."""
+    """The files named, and those with one of ``suffixes`` under the folders named, sorted; hidden ones left out.
+
+    A path that does not exist is a FormatError (each reader would otherwise say it in its own words).
+    """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -171,8 +174,10 @@ def files_under(paths: Sequence[Path], suffixes: tuple[str, ...]) -> list[Path]:
                 p for p in path.rglob("*")
                 if p.is_file() and p.name.endswith(suffixes) and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        else:
+        elif path.exists():
             found.append(path)
+        else:
+            raise FormatError(f"{path}: no such file or folder")
     return found
 
 

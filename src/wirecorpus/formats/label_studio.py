@@ -78,8 +78,8 @@ def _tasks(path: Path) -> list[dict[str, Any]]:
 
 
 def _task_documents(path: Path, task: dict[str, Any]) -> list[ToolDocument]:
-    if "id" not in task:
-        raise FormatError(f"{path}: a task without an id")
+    if type(task.get("id")) not in (int, str):  # the id names the documents and places every problem
+        raise FormatError(f"{path}: a task without an id (a number or a string): {json.dumps(task.get('id'))[:40]}")
     where = f"{path}#task-{task['id']}"
     text = _task_text(task, where)
     documents = []
@@ -106,7 +106,11 @@ def _task_text(task: dict[str, Any], where: str) -> str:
 
 def _entries(task: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
     """The task's annotations or predictions, each checked to have a result list."""
-    entries = task.get(key) or []
+    entries = task.get(key)
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise FormatError(f"{where}: its {key} is not a list")
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("result"), list):
             raise FormatError(f"{where}: one of its {key} has no result list")

@@ -46,6 +46,7 @@ from typing import Any
 
 from .. import schema
 from ..errors import MapError
+from ..validate.shapes import json_type
 from .base import Problem, ToolDocument, ToolLink, ToolSpan
 from .quotes import OUTER_EXTENT, QUOTE_PARTS, assemble_quotes
 
@@ -111,6 +112,8 @@ class LabelMap:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise MapError(f"{path}: cannot read the map: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise MapError(f"{path}: not UTF-8 text: {exc}") from None
         except ValueError as exc:
             raise MapError(f"{path}: not valid JSON: {exc}") from None
         return cls.from_json(data, inventory, where=str(path))
@@ -119,7 +122,7 @@ class LabelMap:
     def from_json(cls, data: Any, inventory: schema.Inventory, *, where: str = "MAP") -> LabelMap:
         check = _MapChecker(where, inventory)
         if not isinstance(data, dict) or not data or set(data) - set(schema.LAYERS):
-            keys = ", ".join(map(repr, data)) if isinstance(data, dict) else type(data).__name__
+            keys = ", ".join(map(repr, data)) if isinstance(data, dict) else json_type(data)
             raise MapError(f"{where}: expected an object with one or more of the keys {', '.join(schema.LAYERS)}; got {keys or 'nothing'}")
         return cls(
             entities=check.entities(data["entities"]) if "entities" in data else None,
@@ -141,8 +144,8 @@ class _MapChecker:
             raise self.fail(place, "expected a non-empty object of tool label -> label (strings)")
         return value
 
-    def allowed(self, value: str, allowed: frozenset[str] | tuple[str, ...], place: str, what: str) -> str:
-        if value not in allowed:
+    def allowed(self, value: Any, allowed: frozenset[str] | tuple[str, ...], place: str, what: str) -> str:
+        if not isinstance(value, str) or value not in allowed:
             listed = ", ".join(sorted(allowed)) if len(allowed) <= 20 else f"the {len(allowed)} in annotations/schema.json"
             raise self.fail(place, f"{value!r} is not {what}; expected one of {listed}")
         return value
@@ -249,6 +252,9 @@ class _Conversion:
         if len(span.fragments) > 1 and not discontinuous_ok:
             self._problem(span.where, span.shown, "a discontinuous span (in pieces); the schema's spans are continuous")
             return None
+        if span.start >= span.end:
+            self._problem(span.where, span.shown, "an empty span: it covers no character")
+            return None
         bounds = self.project(span.start, span.end)
         if bounds is None:
             self._problem(span.where, span.shown, "lies outside the article text (e.g. in a headline line before it)")
@@ -297,6 +303,9 @@ class _Conversion:
             return self.entity_of[span_id]
         span = self.spans.get(span_id)
         if span is None or len(span.fragments) > 1:
+            return None
+        if span.start >= span.end:
+            self._problem(span.where, span.shown, "an empty span: it covers no character")
             return None
         bounds = self.project(span.start, span.end)
         if bounds is None:

@@ -56,7 +56,7 @@ def _document(path: Path, line: int, record: Any) -> ToolDocument:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise FormatError(f"{where}: not a Prodigy record (a JSON object with a string 'text')")
     for key in ("spans", "relations", "tokens"):
-        if not isinstance(record.get(key) or [], list):
+        if record.get(key) is not None and not isinstance(record[key], list):
             raise FormatError(f"{where}: '{key}' is not a list")
     annotator = record.get("_annotator_id") or record.get("_session_id")
     name = str(record["_input_hash"]) if "_input_hash" in record else f"line-{line}"
