@@ -3,6 +3,7 @@ naming the file (or the option), exit status 1, no traceback, and nothing writte
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED_ID
+from release_repos import make_releasable
 from wirecorpus.cli import main
 
 SEED_FILE = f"annotations/hand/a1/{SEED_ID}.json"
@@ -195,3 +197,29 @@ def test_cli_import_bad_map(repo, tmp_path_factory, capsys, content, names) -> N
     (outside / "MAP.json").write_bytes(content if isinstance(content, bytes) else json.dumps(content).encode("utf-8"))
     argv = ["import", "doccano", str(outside / "x.jsonl"), "--map", str(outside / "MAP.json"), "--annotator", "x", "--root", str(repo)]
     assert_refused(capsys, repo, argv, f"MAP.json: {names}")
+
+
+@pytest.mark.parametrize(
+    ("relpath", "content", "names"),
+    [
+        ("src/wirecorpus/_version.py", b"\xff\xfe", "src/wirecorpus/_version.py: cannot be read as UTF-8 text"),
+        ("src/wirecorpus/_version.py", b'__version__ = "x.y"\n', "src/wirecorpus/_version.py: 'x.y' is not a version MAJOR.MINOR.PATCH"),
+        ("CITATION.cff", b"\xff", "CITATION.cff: cannot be read as UTF-8 text"),
+        ("CHANGELOG.md", b"# Changelog\n\xff\n", "CHANGELOG.md: cannot be read as UTF-8 text"),
+        ("releases", b"not a folder\n", "releases: a file where the folder of release records belongs"),
+    ],
+)
+def test_cli_release_unreadable_file(release_repo, capsys, relpath, content, names) -> None:
+    make_releasable(release_repo)
+    (release_repo / relpath).write_bytes(content)
+    assert_refused(capsys, release_repo, ["release", "--bump", "minor", "--quiet", "--root", str(release_repo)], names)
+
+
+@pytest.mark.parametrize(("version", "names"), [("banana", "'banana' is not a version MAJOR.MINOR.PATCH"), (5, "no version")])
+def test_cli_publish_manifest_without_a_version(tmp_path, capsys, monkeypatch, version, names) -> None:
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    card = b"# wirecorpus\n"
+    (tmp_path / "README.md").write_bytes(card)
+    files = [{"path": "README.md", "size": len(card), "sha256": hashlib.sha256(card).hexdigest()}]
+    (tmp_path / "MANIFEST.json").write_text(json.dumps({"name": "wirecorpus", "version": version, "files": files}), encoding="utf-8")
+    assert_refused(capsys, tmp_path, ["publish", str(tmp_path), "--repo-id", "org/name", "--dry-run"], f"{tmp_path / 'MANIFEST.json'}: {names}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ReleaseError
 from .diff import SECTIONS, Diff
-from .versioning import LEVEL_MEANINGS, Level
+from .versioning import LEVEL_MEANINGS, Level, read_repository_text
 
 CHANGELOG_FILE = Path("CHANGELOG.md")
 PREFACE = """# Changelog
@@ -46,8 +46,9 @@ def entry(version: str, date: datetime.date, diff: Diff, bump: Level) -> str:
 
 def changelog_text(root: Path, version: str, new_entry: str) -> str:
     """The repository's ``CHANGELOG.md`` (or a new one) with ``new_entry`` above the newest release."""
-    path = Path(root) / CHANGELOG_FILE
-    text = path.read_text(encoding="utf-8") if path.is_file() else PREFACE
+    text = read_repository_text(root, CHANGELOG_FILE)
+    if text is None:
+        text = PREFACE
     if re.search(rf"^## \[{re.escape(version)}\]", text, re.MULTILINE):
         raise ReleaseError(f"{CHANGELOG_FILE}: already has an entry for {version}; a version is released once")
     newest = _VERSION_HEADING.search(text)

@@ -35,7 +35,8 @@ from pathlib import Path
 
 from .. import card
 from ..build import CARD_NAME, MANIFEST_NAME, file_sha256
-from ..errors import PublishError
+from ..errors import PublishError, ReleaseError
+from .versioning import parse_version
 
 REPO_TYPE = "dataset"
 BRANCH = "main"
@@ -117,6 +118,10 @@ def _read_manifest(folder: Path) -> tuple[str, dict[str, tuple[int, str]]]:
         raise PublishError(f"{where}: not a release manifest ({type(problem).__name__}: {problem})") from None
     if not isinstance(version, str) or not version:
         raise PublishError(f"{where}: no version")
+    try:
+        parse_version(version)  # the tag v<version> names the release for good
+    except ReleaseError as problem:
+        raise PublishError(f"{where}: {problem}") from None
     return version, listed
 
 

@@ -282,6 +282,8 @@ def record_relpath(version: str) -> str:
 def recorded_versions(root: Path) -> list[str]:
     """The versions with a record in ``releases/``, oldest first."""
     folder = Path(root) / layout.RELEASES_DIR
+    if folder.exists() and not folder.is_dir():
+        raise ReleaseError(f"{layout.RELEASES_DIR.as_posix()}: a file where the folder of release records belongs")
     versions = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:

@@ -80,7 +80,10 @@ def bump(version: str, level: Level) -> str:
 def read_version(root: Path) -> str:
     """The version in the repository's ``src/wirecorpus/_version.py``."""
     _, match = _version_source(root)
-    parse_version(match["version"])
+    try:
+        parse_version(match["version"])
+    except ReleaseError as problem:
+        raise ReleaseError(f"{VERSION_FILE.as_posix()}: {problem}") from None
     return match["version"]
 
 
@@ -112,13 +115,24 @@ def citation_text(root: Path, version: str, date: datetime.date) -> str:
 
 
 def _read_text(root: Path, relpath: Path, *, why: str) -> str:
-    path = Path(root) / relpath
-    if not path.is_file():
+    text = read_repository_text(root, relpath)
+    if text is None:
         raise ReleaseError(
             f"{relpath.as_posix()}: missing in the repository {root}; {why}. "
             "`wirecorpus release` runs on a wirecorpus repository, whose root holds the package source and CITATION.cff"
         )
-    return path.read_text(encoding="utf-8")
+    return text
+
+
+def read_repository_text(root: Path, relpath: Path) -> str | None:
+    """A file of the repository that a release rewrites, as text; None when there is no such file."""
+    path = Path(root) / relpath
+    if not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReleaseError(f"{relpath.as_posix()}: cannot be read as UTF-8 text ({exc})") from None
 
 
 def _one_match(pattern: re.Pattern, text: str, relpath: Path, expected: str) -> re.Match:
