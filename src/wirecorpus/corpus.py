@@ -33,8 +33,8 @@ _RECORD_NAMES = {schema.Article: "article record", schema.AnnotationFile: "annot
 def read_record(root: Path, path: Path, record: type, *, error: type[WirecorpusError], article: schema.Article | None = None):
     """A record from a file that should be valid; otherwise ``error``, naming the file and its first error.
 
-    The file must pass the validator's checks of the record on its own (its fields, their
-    types and inventory values; for an article also its hash, id and place), and an annotation
+    The file must pass the validator's checks of the record's shape (its fields, their
+    types and inventory values), and an annotation
     file given its ``article`` those against the article (ids, references, spans): what reads a
     record relies on them, and a file that breaks them is named here rather than failing later.
     """

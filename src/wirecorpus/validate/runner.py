@@ -328,9 +328,10 @@ def _record_context(root: Path, schema_stamp: tuple[int, int]) -> Context:
 
 
 def record_errors(root: Path, text: str, data: Any, record: type, *, path: str, article: schema.Article | None = None) -> list[Finding]:
-    """The errors the validator finds in one record read from ``path`` (relative to ``root``): an article
-    record on its own (levels 2 and 3); an annotation file's own shape (level 2), and with ``article``
-    also its ids, references and spans against that article (level 3)."""
+    """The errors the validator finds in one record read from ``path`` (relative to ``root``): its
+    shape (level 2), and for an annotation file with ``article`` also its ids, references and spans
+    against that article (level 3). An article's own level 3 (its id and place) is the corpus's
+    business, not a reader's: a record with its fields in order can be read."""
     root = Path(root).resolve()
     stat = (root / layout.SCHEMA_PATH).stat() if (root / layout.SCHEMA_PATH).is_file() else None
     context = _record_context(root, (stat.st_mtime_ns, stat.st_size) if stat else (0, 0))
@@ -338,10 +339,7 @@ def record_errors(root: Path, text: str, data: Any, record: type, *, path: str, 
         findings = check_annotation(data, path=path, article=article, context=context)
     else:
         found = Collector(path)
-        if record is schema.Article:
-            _article_levels(data, path, context, found, {}, UnitResult())
-        else:
-            check_record(context.annotation_shape, data, (), found)
+        check_record(context.article_shape if record is schema.Article else context.annotation_shape, data, (), found)
         findings = found.findings(text=text, data=data)
     return [finding for finding in findings if finding.severity == "error"]
 
