@@ -223,3 +223,23 @@ def test_cli_publish_manifest_without_a_version(tmp_path, capsys, monkeypatch, v
     files = [{"path": "README.md", "size": len(card), "sha256": hashlib.sha256(card).hexdigest()}]
     (tmp_path / "MANIFEST.json").write_text(json.dumps({"name": "wirecorpus", "version": version, "files": files}), encoding="utf-8")
     assert_refused(capsys, tmp_path, ["publish", str(tmp_path), "--repo-id", "org/name", "--dry-run"], f"{tmp_path / 'MANIFEST.json'}: {names}")
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        (["import", "doccano", "x.jsonl", "--annotator", "x", "--ingest"], "--ingest needs --source NAME"),
+        (["import", "doccano", "x.jsonl", "--annotator", "x", "--ingest", "--source", ""], "--ingest needs --source NAME"),
+        (["import", "doccano", "x.jsonl", "--annotator", "x", "--ingest", "--source", "ap", "--date", "2020-02-30"], "'2020-02-30' is not a date written YYYY-MM-DD"),
+        (["review", "--out", "pages"], "give the articles to review or --all, one of the two"),
+        (["publish", "dist/x", "--repo-id", "org/name/x"], "'org/name/x' is not a Hub repository id (ORG/NAME)"),
+    ],
+)
+def test_cli_usage_mistake_exits_2(repo, capsys, argv, names) -> None:
+    before = tree(repo)
+    with pytest.raises(SystemExit) as exited:
+        main(argv + (["--root", str(repo)] if argv[0] != "publish" else []))
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"wirecorpus {argv[0]}: error: " in err and names in err and "Traceback" not in err
+    assert tree(repo) == before

@@ -100,7 +100,7 @@ def cmd_import(args: argparse.Namespace, root: Path) -> int:
     new_articles = None
     if args.ingest:
         if not args.source:
-            raise WirecorpusError("--ingest needs --source NAME (the source of the new articles, e.g. ap)")
+            args.usage_error("--ingest needs --source NAME (the source of the new articles, e.g. ap)")
         new_articles = NewArticles(source=args.source, license=args.license, lang=args.lang, date=args.date)
     report = import_annotations(
         args.format, args.paths, root=root, annotator=args.annotator, map_path=args.map, new_articles=new_articles,
@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="overwrite annotation files that hold other content")
     p.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
     p.add_argument("--verbose", action="store_true", help="a line per document, not only the totals and the problems")
-    p.set_defaults(func=cmd_import)
+    p.set_defaults(func=cmd_import, usage_error=p.error)
 
     p = sub.add_parser("export", parents=[common], help="write an annotation set out for another tool")
     p.add_argument("format", choices=tuple(EXPORT_FORMATS), metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
