@@ -243,3 +243,10 @@ def test_cli_usage_mistake_exits_2(repo, capsys, argv, names) -> None:
     err = capsys.readouterr().err
     assert f"wirecorpus {argv[0]}: error: " in err and names in err and "Traceback" not in err
     assert tree(repo) == before
+
+
+@pytest.mark.parametrize("out", ["corpus", "annotations/hand/zz", "raw/x", "releases"])
+@pytest.mark.parametrize("command", [["export", "conll", "--set", "hand/a1"], ["review", "--all"]], ids=lambda command: command[0])
+def test_cli_output_inside_the_dataset(repo, capsys, command, out) -> None:
+    argv = [*command, "--out", str(repo / out), "--root", str(repo)]
+    assert_refused(capsys, repo, argv, f"--out {repo / out}: inside {out.split('/')[0]}/, which holds the dataset itself")

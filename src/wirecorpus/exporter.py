@@ -23,6 +23,7 @@ def export_annotations(format: str, *, root: Path, set_name: str, article_ids: S
     if format not in FORMATS:
         raise ExportError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     root = Path(root).resolve()
+    layout.refuse_data_folder(root, out, option="--out", error=ExportError)
     kind, name = layout.parse_set_name(set_name, error=ExportError)
     if name not in layout.annotation_sets(root, kind):
         raise ExportError(f"annotation set {set_name!r} does not exist (no folder {layout.set_folder(root, kind=kind, name=name).relative_to(root).as_posix()}/)")

@@ -24,13 +24,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import RepositoryError, SchemaError
+from .errors import RepositoryError, SchemaError, WirecorpusError
 
 CORPUS_DIR = Path("corpus")
 ANNOTATIONS_DIR = Path("annotations")
 RAW_DIR = Path("raw")
 RELEASES_DIR = Path("releases")
 DIST_DIR = Path("dist")
+# The folders that hold the dataset itself: nothing a command writes for people or other tools goes there.
+DATA_DIRS = (CORPUS_DIR, ANNOTATIONS_DIR, RAW_DIR, RELEASES_DIR)
 SCHEMA_PATH = ANNOTATIONS_DIR / "schema.json"
 LEXICONS_DIR = ANNOTATIONS_DIR / "lexicons"
 SPLITS_PATH = CORPUS_DIR / "splits.json"
@@ -190,6 +192,16 @@ def raw_relpath(*, source: str, data: bytes, suffix: str) -> str:
 def release_path(root: Path, version: str, out: Path | None = None) -> Path:
     """Where a build goes: ``out``, else ``dist/wirecorpus-<version>`` in the repository."""
     return Path(out) if out is not None else Path(root) / DIST_DIR / f"{RELEASE_PREFIX}{version}"
+
+
+def refuse_data_folder(root: Path, out: Path, *, option: str, error: type[WirecorpusError]) -> None:
+    """``error`` if ``out`` lies in one of the folders that hold the dataset (corpus/, annotations/,
+    raw/, releases/): an export or a page written there would sit among the data, unchecked."""
+    resolved = Path(out).resolve()
+    for folder in DATA_DIRS:
+        data = Path(root).resolve() / folder
+        if resolved == data or data in resolved.parents:
+            raise error(f"{option} {out}: inside {folder.as_posix()}/, which holds the dataset itself; write it elsewhere, e.g. under {DIST_DIR.as_posix()}/")
 
 
 def relative(root: Path, path: Path | str) -> str:

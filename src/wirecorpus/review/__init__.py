@@ -67,6 +67,7 @@ def write_review(
     ``article_ids`` None means every article of the corpus.
     """
     root, out = Path(root), Path(out)
+    layout.refuse_data_folder(root, out, option="--out", error=ReviewError)
     chosen = None if sets is None else check_sets(root, sets)
     selections, skipped = _selections(root, article_ids, chosen)
     if out.suffix == ".html":
