@@ -250,3 +250,17 @@ def test_cli_usage_mistake_exits_2(repo, capsys, argv, names) -> None:
 def test_cli_output_inside_the_dataset(repo, capsys, command, out) -> None:
     argv = [*command, "--out", str(repo / out), "--root", str(repo)]
     assert_refused(capsys, repo, argv, f"--out {repo / out}: inside {out.split('/')[0]}/, which holds the dataset itself")
+
+
+@pytest.mark.parametrize(
+    ("options", "names"),
+    [(["--lang", ""], "language '' is not a language tag"), (["--lang", "x/y"], "language 'x/y' is not a language tag"), (["--license", ""], "licence '' is not a licence id")],
+)
+def test_cli_ingest_bad_article_options(repo, tmp_path_factory, capsys, options, names) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "reuters.txt").write_text("date 2020-01-02\nLONDON, Jan 2 (Reuters) - Markets rose on Thursday.\n", encoding="utf-8")
+    before = tree(repo)
+    assert main(["ingest", str(outside / "reuters.txt"), *options, "--root", str(repo)]) == 1
+    captured = capsys.readouterr()
+    assert f"refused {outside / 'reuters.txt'}: {names}" in captured.err and "Traceback" not in captured.err
+    assert tree(repo) == before

@@ -45,6 +45,8 @@ DATELINE = re.compile(
     r"(?:/(?P<slash_agency>[^/\n]{1,40})/|\((?P<paren_agency>[^)\n]{1,40})\))?"
     r"[ \t]*(?P<separator>--|[-—–.:])(?=\s)"
 )
+# A BCP 47 language tag's shape (en, pt-BR, zh-Hant): the card's language list is made of them.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 # Control characters that never occur in text (tab, newline, form feed and carriage return do).
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 T = TypeVar("T")
@@ -269,6 +271,10 @@ def _candidate(
     data: bytes, *, name: str, origin: str | None, suffix: str, source: str | None, lang: str, license: str, date: datetime.date | None
 ) -> Prepared:
     """The article the bytes make; ``origin`` None: the bytes are to be kept under raw/, which is then the origin."""
+    if not LANGUAGE_TAG.fullmatch(lang):
+        raise IngestError(f"{name}: language {lang!r} is not a language tag such as en or pt-BR")
+    if not license or license != license.strip() or any(char.isspace() for char in license):
+        raise IngestError(f"{name}: licence {license!r} is not a licence id such as cc-by-4.0 or other")
     raw = parse_raw(data, name=name, date=date)
     source = article_source(raw, source, name=name)
     keep = None
