@@ -76,7 +76,7 @@ class Task(Generic[S, J, R]):
 
 
 class Executor(Protocol):
-    """An engine: runs a task over jobs, ``batch_size`` jobs to a call of ``work``.
+    """An engine: runs a task over jobs, at most ``batch_size`` jobs to a call of ``work``.
 
     ``with executor.run(task, jobs) as results:`` starts the work on entry (so
     the caller may do something else while the workers start) and yields an
@@ -126,7 +126,10 @@ def _results_of(batch: list, results: list) -> list:
 
 
 class LocalExecutor:
-    """Engine ``local``: ``workers`` processes (0: the calling process), at most ``ahead`` batches in flight."""
+    """Engine ``local``: ``workers`` processes (0: the calling process), at most ``ahead`` batches in flight.
+
+    Batches of ``batch_size`` jobs, the last one the rest; the jobs are read as the batches are sent.
+    """
 
     def __init__(self, workers: int, *, ahead: int | None = None) -> None:
         if workers < 0:
@@ -193,7 +196,8 @@ class RayExecutor:
     ``address`` (``auto``, ``ray://host:port``) joins a running cluster; None
     starts Ray on this machine with its CPUs, quietly and offline (no usage
     statistics, no dashboard), and stops it after the run. A Ray already
-    connected in this process is used as it is.
+    connected in this process is used as it is. The jobs are read at once;
+    batches are of even size, at most ``batch_size``, a round for every actor.
     """
 
     def __init__(self, *, address: str | None = None, actors: int | None = None) -> None:
@@ -236,8 +240,10 @@ class RayExecutor:
 
     def _stream(self, task: Task, items: list[dict], batch_size: int) -> Iterator:
         ray = self.ray
-        batches = math.ceil(len(items) / batch_size)
-        actors = min(self.actors or max(int(ray.cluster_resources().get("CPU", 1)), 1), batches)
+        actors = min(self.actors or max(int(ray.cluster_resources().get("CPU", 1)), 1), len(items))
+        # Each block is a batch (batch_size=None below); as many blocks of even size as make a
+        # round for every actor, so that no actor works alone at the end.
+        batches = min(math.ceil(math.ceil(len(items) / batch_size) / actors) * actors, len(items))
         dataset = ray.data.from_items(items, override_num_blocks=batches)
         context = dataset.context
         context.execution_options.preserve_order = True
@@ -245,9 +251,11 @@ class RayExecutor:
         results = dataset.map_batches(
             _TaskActor,
             fn_constructor_args=(task,),
-            batch_size=batch_size,
+            batch_size=None,
             batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(size=actors),
+            # One batch at a time per actor: with more, the first actor ready takes batches
+            # that would have waited less for the others.
+            compute=ray.data.ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=1),
             num_cpus=1,
         )
         try:
