@@ -28,7 +28,7 @@ import hashlib
 import json
 import socket
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -119,7 +119,9 @@ def annotate(
             report.unchanged.append(article.id)
         else:
             jobs.append(_Job(article, path, existed=path.exists()))
-    _write(executor.run(Task(setup, annotate_batch), [_article_text(job.article) for job in jobs], batch_size=batch_size), jobs, report, progress=progress)
+    texts = (ArticleText(job.article.id, job.article.text, job.article.text_sha256) for job in jobs)
+    with executor.run(Task(setup, annotate_batch), texts, batch_size=batch_size) as results:
+        _write(results, jobs, report, progress=progress)
     return report
 
 
@@ -137,16 +139,12 @@ def _executor(engine: str, *, n_process: int | None, actors: int | None, address
     return make_executor(engine, workers=actors, address=address)
 
 
-def _article_text(article: schema.Article) -> ArticleText:
-    return ArticleText(article.id, article.text, article.text_sha256)
-
-
-def _write(results, jobs: list[_Job], report: AnnotateReport, *, progress: bool) -> None:
+def _write(results: Iterator[str], jobs: list[_Job], report: AnnotateReport, *, progress: bool) -> None:
     """Write each file as its text comes back, in the jobs' order."""
     from tqdm import tqdm
 
-    with results as texts, tqdm(total=len(jobs), disable=not (progress and jobs), unit="article", desc=report.annotation_set) as bar:
-        for job, text in zip(jobs, texts, strict=True):
+    with tqdm(total=len(jobs), disable=not (progress and jobs), unit="article", desc=report.annotation_set) as bar:
+        for job, text in zip(jobs, results, strict=True):
             storage.write_text_atomic(job.path, text)
             (report.updated if job.existed else report.written).append(job.article.id)
             bar.update()

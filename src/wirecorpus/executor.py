@@ -322,7 +322,7 @@ class _TaskActor:
             self.state, self.raised = None, _Raised(error)
 
     def __call__(self, batch: Any) -> Any:
-        import pyarrow as pa
+        import pyarrow as pa  # here, where Ray Data has it loaded: the local engine does without
 
         jobs = [pickle.loads(job) for job in batch.column("job").to_pylist()]
         results = [self.raised] * len(jobs) if self.raised else self._work(jobs)
