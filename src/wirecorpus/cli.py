@@ -70,7 +70,10 @@ def cmd_annotate(args: argparse.Namespace, root: Path) -> int:
         args.articles or None,
         root=root,
         model=args.model,
+        engine=args.engine,
         n_process=args.n_process,
+        actors=args.actors,
+        address=args.address,
         batch_size=args.batch_size,
         progress=not args.quiet,
     )
@@ -247,11 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_stats)
 
+    from .executor import ENGINES
+
     p = sub.add_parser("annotate", parents=[common], help="write model annotations with a spaCy pipeline")
     p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to annotate (default: all)")
     p.add_argument("--model", default=None, help="installed spaCy pipeline (default: the pinned en_core_web_sm)")
-    p.add_argument("--n-process", type=int, default=1, help="worker processes (default: 1)")
-    p.add_argument("--batch-size", type=int, default=64, help="texts per batch (default: 64)")
+    p.add_argument("--engine", choices=ENGINES, default="local", help="where the pipeline runs: this machine's processes, or a Ray cluster's actors (default: local)")
+    p.add_argument("--n-process", type=int, default=None, help="with --engine local: worker processes (default: 1, this process)")
+    p.add_argument("--actors", type=int, default=None, metavar="N", help="with --engine ray: actors, each with its own pipeline (default: one per CPU of the cluster)")
+    p.add_argument("--address", default=None, help="with --engine ray: the cluster to join, ray://HOST:PORT or auto (default: start Ray on this machine)")
+    p.add_argument("--batch-size", type=int, default=64, help="texts per batch sent to a worker (default: 64)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_annotate)
 
