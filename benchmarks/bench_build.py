@@ -149,8 +149,8 @@ ANNOTATORS = {
 def generate(root: Path, n: int, *, hand_every: int) -> None:
     """A valid repository of ``n`` synthetic articles under ``root``."""
     (root / "annotations").mkdir(parents=True)
-    shutil.copy(REPO / layout.SCHEMA_PATH, root / layout.SCHEMA_PATH)
-    shutil.copy(REPO / card.BODY_PATH, root / card.BODY_PATH)
+    for data in (layout.SCHEMA_PATH, layout.NER_TAGS_PATH, card.BODY_PATH):
+        shutil.copy(REPO / data, root / data)
     rng = random.Random(20261125)
     ids = []
     for number in range(n):
