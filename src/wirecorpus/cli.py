@@ -210,7 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, help="the repository (default: the one around the current folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_input_commands(sub, common)
+    _add_checking_and_release_commands(sub, common)
+    _add_comparison_commands(sub, common)
+    return parser
 
+
+def _add_input_commands(sub, common: argparse.ArgumentParser) -> None:
+    """The steps that bring data in, in the order it flows: ingest, import, annotate."""
     p = sub.add_parser(
         "ingest",
         parents=[common],
@@ -224,6 +231,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--license", default="other", help="licence of the article texts (default: other)")
     p.set_defaults(func=cmd_ingest)
 
+    from .importer import FORMATS as IMPORT_FORMATS
+    p = sub.add_parser("import", parents=[common], help="bring annotations in from an annotation tool's export")
+    p.add_argument("format", choices=tuple(IMPORT_FORMATS), metavar="FORMAT", help=f"the tool: {', '.join(IMPORT_FORMATS)}")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="export files or folders")
+    p.add_argument("--annotator", required=True, metavar="NAME", help="the annotation set to write; {annotator} is replaced by the annotator the tool names")
+    p.add_argument("--map", type=Path, metavar="MAP.json", help="how the tool's labels become layers (default: inventory labels map to themselves)")
+    p.add_argument("--ingest", action="store_true", help="add a document that matches no article as a new article")
+    p.add_argument("--source", help="with --ingest: the source of new articles, e.g. ap")
+    p.add_argument("--license", default="other", help="with --ingest: the licence of new article texts (default: other)")
+    p.add_argument("--lang", default="en", help="with --ingest: their language (default: en)")
+    p.add_argument("--date", type=_iso_date, help="with --ingest: their date (default: the YYYY-MM-DD date in each document's name)")
+    p.add_argument("--skip-unconvertible", action="store_true", help="write what converts and list everything skipped")
+    p.add_argument("--replace", action="store_true", help="overwrite annotation files that hold other content")
+    p.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
+    p.add_argument("--verbose", action="store_true", help="a line per document, not only the totals and the problems")
+    p.set_defaults(func=cmd_import, usage_error=p.error)
+
+    from .executor import ENGINES
+    p = sub.add_parser("annotate", parents=[common], help="write model annotations with a spaCy pipeline")
+    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to annotate (default: all)")
+    p.add_argument("--model", default=None, help="installed spaCy pipeline (default: the pinned en_core_web_sm)")
+    p.add_argument("--engine", choices=ENGINES, default="local", help="where the pipeline runs: this machine's processes, or a Ray cluster's actors (default: local)")
+    p.add_argument("--n-process", type=int, default=None, help="with --engine local: worker processes (default: 1, this process)")
+    p.add_argument("--actors", type=int, default=None, metavar="N", help="with --engine ray: actors, each with its own pipeline (default: one per CPU of the cluster)")
+    p.add_argument("--address", default=None, help="with --engine ray: the cluster to join, ray://HOST:PORT or auto (default: start Ray on this machine)")
+    p.add_argument("--batch-size", type=int, default=64, help="texts per batch sent to a worker (default: 64)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_annotate)
+
+
+def _add_checking_and_release_commands(sub, common: argparse.ArgumentParser) -> None:
+    """The steps after the data is in: validate, build, release, publish."""
     p = sub.add_parser("validate", parents=[common], help="check articles and annotation files")
     targets = p.add_mutually_exclusive_group()
     targets.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH", help="files or folders (default: the whole repository)")
@@ -246,22 +285,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("release", parents=[common], help="cut a release: diff with the last one, bump the version, changelog, record, build")
+    p.add_argument("--bump", required=True, choices=("major", "minor", "patch"), help="the version part to bump; refused if smaller than the changes need")
+    p.add_argument("--dry-run", action="store_true", help="print the diff, the new version and the changelog entry; write nothing")
+    p.add_argument("--date", type=_iso_date, help="the release date, YYYY-MM-DD (default: today in UTC)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("publish", help="upload a built release to the Hugging Face Hub and tag it v<version>")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the release folder, e.g. dist/wirecorpus-0.1.0")
+    p.add_argument("--repo-id", required=True, type=_hub_repo_id, metavar="ORG/NAME", help="the Hub dataset repository")
+    p.add_argument("--dry-run", action="store_true", help="print the planned commit and tag; send nothing (the default without a token)")
+    p.add_argument("--token-env", default="HF_TOKEN", metavar="VAR", help="the environment variable holding the Hub token (default: HF_TOKEN)")
+    p.set_defaults(func=cmd_publish, needs_root=False)
+
+
+def _add_comparison_commands(sub, common: argparse.ArgumentParser) -> None:
+    """The commands that count, compare, show, merge or export annotation sets."""
     p = sub.add_parser("stats", parents=[common], help="counts per layer, label, split and annotation set")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_stats)
-
-    from .executor import ENGINES
-
-    p = sub.add_parser("annotate", parents=[common], help="write model annotations with a spaCy pipeline")
-    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to annotate (default: all)")
-    p.add_argument("--model", default=None, help="installed spaCy pipeline (default: the pinned en_core_web_sm)")
-    p.add_argument("--engine", choices=ENGINES, default="local", help="where the pipeline runs: this machine's processes, or a Ray cluster's actors (default: local)")
-    p.add_argument("--n-process", type=int, default=None, help="with --engine local: worker processes (default: 1, this process)")
-    p.add_argument("--actors", type=int, default=None, metavar="N", help="with --engine ray: actors, each with its own pipeline (default: one per CPU of the cluster)")
-    p.add_argument("--address", default=None, help="with --engine ray: the cluster to join, ray://HOST:PORT or auto (default: start Ray on this machine)")
-    p.add_argument("--batch-size", type=int, default=64, help="texts per batch sent to a worker (default: 64)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(func=cmd_annotate)
 
     p = sub.add_parser("evaluate", parents=[common], help="score one annotation set against another")
     p.add_argument("--gold", required=True, help="gold set, e.g. hand/a1")
@@ -275,39 +318,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_agree)
 
-    p = sub.add_parser("release", parents=[common], help="cut a release: diff with the last one, bump the version, changelog, record, build")
-    p.add_argument("--bump", required=True, choices=("major", "minor", "patch"), help="the version part to bump; refused if smaller than the changes need")
-    p.add_argument("--dry-run", action="store_true", help="print the diff, the new version and the changelog entry; write nothing")
-    p.add_argument("--date", type=_iso_date, help="the release date, YYYY-MM-DD (default: today in UTC)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(func=cmd_release)
-
-    from .exporter import FORMATS as EXPORT_FORMATS
-    from .importer import FORMATS as IMPORT_FORMATS
-
-    p = sub.add_parser("import", parents=[common], help="bring annotations in from an annotation tool's export")
-    p.add_argument("format", choices=tuple(IMPORT_FORMATS), metavar="FORMAT", help=f"the tool: {', '.join(IMPORT_FORMATS)}")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="export files or folders")
-    p.add_argument("--annotator", required=True, metavar="NAME", help="the annotation set to write; {annotator} is replaced by the annotator the tool names")
-    p.add_argument("--map", type=Path, metavar="MAP.json", help="how the tool's labels become layers (default: inventory labels map to themselves)")
-    p.add_argument("--ingest", action="store_true", help="add a document that matches no article as a new article")
-    p.add_argument("--source", help="with --ingest: the source of new articles, e.g. ap")
-    p.add_argument("--license", default="other", help="with --ingest: the licence of new article texts (default: other)")
-    p.add_argument("--lang", default="en", help="with --ingest: their language (default: en)")
-    p.add_argument("--date", type=_iso_date, help="with --ingest: their date (default: the YYYY-MM-DD date in each document's name)")
-    p.add_argument("--skip-unconvertible", action="store_true", help="write what converts and list everything skipped")
-    p.add_argument("--replace", action="store_true", help="overwrite annotation files that hold other content")
-    p.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
-    p.add_argument("--verbose", action="store_true", help="a line per document, not only the totals and the problems")
-    p.set_defaults(func=cmd_import, usage_error=p.error)
-
-    p = sub.add_parser("export", parents=[common], help="write an annotation set out for another tool")
-    p.add_argument("format", choices=tuple(EXPORT_FORMATS), metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
-    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to export (default: all the set covers)")
-    p.add_argument("--set", required=True, metavar="SET", help="the annotation set, e.g. hand/a1")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="the folder to write into")
-    p.set_defaults(func=cmd_export)
-
     p = sub.add_parser("review", parents=[common], help="write HTML pages showing an article with one or two annotation sets")
     p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="the articles to show")
     p.add_argument("--all", action="store_true", help="every article of the corpus")
@@ -316,7 +326,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_review, usage_error=p.error)
 
     from .adjudicate import FORMATS as ADJUDICATE_FORMATS, RULES, UNANIMOUS
-
     p = sub.add_parser("adjudicate", parents=[common], help="merge annotation sets of an article into a new hand set by agreement")
     p.add_argument("article", metavar="ARTICLE-ID", help="the article, e.g. tass-20200920-693f2c16")
     p.add_argument("--from", dest="sources", nargs="+", required=True, metavar="SET", help="the sets to merge, e.g. hand/a1 hand/b1 hand/c1")
@@ -326,13 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=ADJUDICATE_FORMATS, default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_adjudicate)
 
-    p = sub.add_parser("publish", help="upload a built release to the Hugging Face Hub and tag it v<version>")
-    p.add_argument("folder", type=Path, metavar="DIR", help="the release folder, e.g. dist/wirecorpus-0.1.0")
-    p.add_argument("--repo-id", required=True, type=_hub_repo_id, metavar="ORG/NAME", help="the Hub dataset repository")
-    p.add_argument("--dry-run", action="store_true", help="print the planned commit and tag; send nothing (the default without a token)")
-    p.add_argument("--token-env", default="HF_TOKEN", metavar="VAR", help="the environment variable holding the Hub token (default: HF_TOKEN)")
-    p.set_defaults(func=cmd_publish, needs_root=False)
-    return parser
+    from .exporter import FORMATS as EXPORT_FORMATS
+
+    p = sub.add_parser("export", parents=[common], help="write an annotation set out for another tool")
+    p.add_argument("format", choices=tuple(EXPORT_FORMATS), metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
+    p.add_argument("articles", nargs="*", metavar="ARTICLE-ID", help="articles to export (default: all the set covers)")
+    p.add_argument("--set", required=True, metavar="SET", help="the annotation set, e.g. hand/a1")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="the folder to write into")
+    p.set_defaults(func=cmd_export)
 
 
 def main(argv: list[str] | None = None) -> int:
