@@ -50,7 +50,8 @@ from .errors import BuildError, ExportError, RepositoryError, ValidationFailed
 from .release import croissant
 from .splits import SPLITS
 from .stats import Stats, count_chunk
-from .validate.runner import Context, available_cpus, survey
+from .executor import available_cpus
+from .validate.runner import Context, survey
 from .validate.screen import Batch, screen_batch
 
 SHARD_ROWS = 10_000
