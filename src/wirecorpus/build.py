@@ -30,6 +30,7 @@ repository lock, so that an ingest running meanwhile is seen whole or not at all
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -37,7 +38,7 @@ import shutil
 import tempfile
 from collections import Counter, deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,10 +48,11 @@ import pyarrow.parquet as pq
 from . import card, layout, ner, rows, schema, storage
 from ._version import __version__
 from .errors import BuildError, ExportError, RepositoryError, ValidationFailed
+from .executor import LocalExecutor, Task, available_cpus
 from .release import croissant
 from .splits import SPLITS
 from .stats import Stats, count_chunk
-from .validate.runner import Context, available_cpus, survey
+from .validate.runner import Context, survey
 from .validate.screen import Batch, screen_batch
 
 SHARD_ROWS = 10_000
@@ -169,16 +171,13 @@ class ScreenedChunks:
         work = rows.chunk_work(self.corpus_plan)
         workers = min(available_cpus(), max(len(work), 1))
         screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
-        ahead = AHEAD_PER_WORKER * workers
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(self.corpus_plan, screen, self.tagger)) as pool:
-            pending: deque[Future] = deque(pool.submit(_prepare_chunk, split, ids) for split, ids in work[:ahead])
+        task = Task(functools.partial(_start_worker, self.corpus_plan, screen, self.tagger), _prepare_chunks)
+        with LocalExecutor(workers, ahead=AHEAD_PER_WORKER * workers).run(task, work) as prepared:
+            # The workers have started on the first chunks: survey meanwhile.
             if self.context is not None and survey(self.corpus_plan.root) is None:
                 self._validate_in_full()
-            for split, ids in work[ahead:]:
-                pending.append(pool.submit(_prepare_chunk, split, ids))
-                yield self._admit(*pending.popleft().result())
-            while pending:
-                yield self._admit(*pending.popleft().result())
+            for parts, problem, hashes in prepared:
+                yield self._admit(parts, problem, hashes)
 
     def _validate_in_full(self) -> None:
         _require_valid(self.corpus_plan.root)
@@ -195,23 +194,31 @@ class ScreenedChunks:
         return rows.assemble_chunk(*chunk_parts, self.corpus_plan.gold), sentences
 
 
-_WORKER: dict = {}
+@dataclass(frozen=True)
+class _Worker:
+    """What a worker needs to prepare chunks; ``context`` None: no screening (the repository has been validated in full)."""
+
+    plan: rows.Plan
+    tagger: ner.Tagger
+    context: Context | None
 
 
-def _start_worker(corpus_plan: rows.Plan, screen: tuple | None, tagger: ner.Tagger) -> None:
-    _WORKER["plan"] = corpus_plan
-    _WORKER["tagger"] = tagger
-    _WORKER["context"] = None if screen is None else Context.create(*screen)
+def _start_worker(corpus_plan: rows.Plan, screen: tuple | None, tagger: ner.Tagger) -> _Worker:
     pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
+    return _Worker(corpus_plan, tagger, None if screen is None else Context.create(*screen))
 
 
-def _prepare_chunk(split: str, ids: list[str]) -> tuple[tuple | None, Exception | None, list[str] | None]:
+def _prepare_chunks(worker: _Worker, work: list[tuple[str, list[str]]]) -> list[tuple[tuple | None, Exception | None, list[str] | None]]:
+    return [_prepare_chunk(worker, split, ids) for split, ids in work]
+
+
+def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> tuple[tuple | None, Exception | None, list[str] | None]:
     """A chunk's parts for :func:`rows.assemble_chunk` and its ``ner`` rows (or why they cannot be made) and,
     if the screen passes its files, their text hashes.
 
     The parts hold each article's text once; the rows that repeat it are made by the writer.
     """
-    corpus_plan, context = _WORKER["plan"], _WORKER["context"]
+    corpus_plan, context = worker.plan, worker.context
     try:
         files = rows.read_files(corpus_plan, ids)
     except OSError as problem:
@@ -227,7 +234,7 @@ def _prepare_chunk(split: str, ids: list[str]) -> tuple[tuple | None, Exception 
     except pa.ArrowInvalid as problem:  # a value the screen would not pass, such as a date that is no date
         return None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be converted ({problem}); run `wirecorpus validate`"), None
     try:
-        sentences = _WORKER["tagger"].chunk_rows(files)
+        sentences = worker.tagger.chunk_rows(files)
     except BuildError as problem:  # a gold set with no file
         return None, problem, screened
     except (ExportError, ValueError, TypeError, KeyError, AttributeError) as problem:  # a record the screen would not pass

@@ -61,7 +61,7 @@ from typing import Any
 from .. import layout, schema, splits
 from ..card import BODY_PATH
 from ..errors import ReleaseError
-from ..validate.runner import available_cpus
+from ..executor import available_cpus
 from .versioning import parse_version
 
 RECORD_FORMAT = 1

@@ -4,7 +4,7 @@ Units of files (an article and its annotation files) are independent. They
 are checked a batch at a time: first by the screen (:mod:`.screen`), which
 passes a batch with nothing to report in bulk, and, for a batch it is not
 sure of, unit by unit, level by level, which is where every finding comes
-from. A large corpus is checked by a pool of worker processes; the
+from. A large corpus is checked by worker processes (:class:`~wirecorpus.executor.LocalExecutor`); the
 corpus-wide state (text hashes, for duplicate texts) stays in the calling process.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from .. import layout, schema, splits
+from ..executor import LocalExecutor, Task, available_cpus
 from ..rows import parse_records, read_bytes
 from .annotations import (
     ArticleText,
@@ -166,37 +166,27 @@ def _check_splits_file(root: Path, report: ValidationReport, article_ids: set[st
 
 def _results(units: list, context: Context, workers: int | None) -> Iterable[UnitResult]:
     workers = workers or available_cpus()
-    batches = [units[start : start + BATCH_UNITS] for start in range(0, len(units), BATCH_UNITS)]
     if workers <= 1 or len(units) < POOL_MIN_UNITS:
-        checked = (check_batch(batch, context) for batch in batches)
-    else:
-        checked = _pooled(batches, context, workers)
-    return (result for results in checked for result in results)
+        batches = (units[start : start + BATCH_UNITS] for start in range(0, len(units), BATCH_UNITS))
+        return (result for batch in batches for result in check_batch(batch, context))
+    return _pooled(units, context, workers)
 
 
-def available_cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _pooled(batches: list, context: Context, workers: int) -> Iterator[list[UnitResult]]:
+def _pooled(units: list, context: Context, workers: int) -> Iterator[UnitResult]:
     # The shapes hold generated functions, which do not pickle: each worker makes its own.
-    initargs = (context.root, context.inventory, context.assignment)
-    with multiprocessing.Pool(workers, initializer=_set_worker_context, initargs=initargs) as pool:
-        yield from pool.imap(_check_batch_in_worker, batches)
+    setup = functools.partial(_worker_context, context.root, context.inventory, context.assignment)
+    with LocalExecutor(workers).run(Task(setup, _check_units), units, batch_size=BATCH_UNITS) as results:
+        yield from results
 
 
-_WORKER_CONTEXT: Context | None = None
-
-
-def _set_worker_context(root: Path, inventory: schema.Inventory, assignment: dict[str, str] | None) -> None:
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = Context.create(root, inventory, assignment)
+def _worker_context(root: Path, inventory: schema.Inventory, assignment: dict[str, str] | None) -> Context:
     gc.disable()  # as in _cycle_collector_paused; a worker does nothing else
     pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
+    return Context.create(root, inventory, assignment)
 
 
-def _check_batch_in_worker(batch: list) -> list[UnitResult]:
-    return check_batch(batch, _WORKER_CONTEXT)
+def _check_units(context: Context, units: list[tuple[tuple[str, str], ...]]) -> list[UnitResult]:
+    return check_batch(units, context)
 
 
 def check_batch(units: list[tuple[tuple[str, str], ...]], context: Context) -> list[UnitResult]:
