@@ -259,13 +259,16 @@ class _Conversion:
         if bounds is None:
             self._problem(span.where, span.shown, "lies outside the article text (e.g. in a headline line before it)")
             return None
-        start, end = bounds
-        covered = self.text[start:end]
-        start, end = start + len(covered) - len(covered.lstrip()), end - len(covered) + len(covered.rstrip())
+        start, end = self._trimmed(*bounds)
         if start >= end:
             self._problem(span.where, span.shown, "covers only whitespace")
             return None
         return start, end
+
+    def _trimmed(self, start: int, end: int) -> tuple[int, int]:
+        """Article offsets without the outer whitespace they cover (the schema's span rule)."""
+        covered = self.text[start:end]
+        return start + len(covered) - len(covered.lstrip()), end - len(covered) + len(covered.rstrip())
 
     def _span(self, span: ToolSpan, *, discontinuous_ok: bool = False) -> schema.Span | None:
         bounds = self._bounds(span, discontinuous_ok=discontinuous_ok)
@@ -308,10 +311,7 @@ class _Conversion:
             self._problem(span.where, span.shown, "an empty span: it covers no character")
             return None
         bounds = self.project(span.start, span.end)
-        if bounds is None:
-            return None
-        covered = self.text[bounds[0] : bounds[1]]
-        return self.entity_at.get((bounds[0] + len(covered) - len(covered.lstrip()), bounds[1] - len(covered) + len(covered.rstrip())))
+        return None if bounds is None else self.entity_at.get(self._trimmed(*bounds))
 
     def _quotes(self, links: list[ToolLink]) -> list[ToolLink]:
         return assemble_quotes(self, links)
