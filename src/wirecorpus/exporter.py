@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import corpus, layout, schema
+from .compare import sets
 from .errors import ExportError
 
 # Command-line name -> module of wirecorpus.formats.
@@ -24,10 +25,7 @@ def export_annotations(format: str, *, root: Path, set_name: str, article_ids: S
         raise ExportError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     root = Path(root).resolve()
     layout.refuse_data_folder(root, out, option="--out", error=ExportError)
-    kind, name = layout.parse_set_name(set_name, error=ExportError)
-    if name not in layout.annotation_sets(root, kind):
-        raise ExportError(f"annotation set {set_name!r} does not exist (no folder {layout.set_folder(root, kind=kind, name=name).relative_to(root).as_posix()}/)")
-    files = layout.set_files(root, kind=kind, name=name)
+    files = sets.set_files(root, set_name, error=ExportError)
     wanted = sorted(files) if not article_ids else list(dict.fromkeys(article_ids))
     missing = [a for a in wanted if a not in files]
     if missing:
