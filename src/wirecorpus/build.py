@@ -102,7 +102,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
         raise
     if not any(corpus_plan.splits.values()):
         raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
-    tagger = ner.Tagger.load(root, inventory)
+    tagger = ner.Tagger.load(root, inventory, corpus_plan.gold)
     with storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
         for stale in stale_staging(target):
             shutil.rmtree(stale, ignore_errors=True)

@@ -42,7 +42,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import gold, layout, rows, schema
+from . import layout, rows, schema
 from .errors import BuildError, SchemaError
 from .formats import conll, spacy_docs
 from .splits import SPLITS
@@ -155,11 +155,11 @@ class Tagger:
     inventory: schema.Inventory
 
     @classmethod
-    def load(cls, root: Path, inventory: schema.Inventory) -> Tagger:
-        """The repository's tags (checked against the inventory) and gold sets."""
+    def load(cls, root: Path, inventory: schema.Inventory, gold_sets: dict[str, str]) -> Tagger:
+        """The repository's tags (checked against the inventory), with its gold sets as the build's plan read them."""
         tags = read_tags(root)
         check_tags(tags, inventory)
-        return cls(tags, gold.read_gold(root), inventory)
+        return cls(tags, gold_sets, inventory)
 
     def chunk_rows(self, files: dict[str, rows.ChunkFiles]) -> SentenceRows:
         """The rows of a chunk, from its article and hand annotation files as the build read them."""
