@@ -7,13 +7,13 @@ themselves are in :mod:`wirecorpus.formats`.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import corpus, layout, schema
 from .compare import sets
 from .errors import ExportError
+from .formats import format_module
 
 # Command-line name -> module of wirecorpus.formats.
 FORMATS = {"brat": "brat", "spacy": "spacy_docbin", "conll": "conll"}
@@ -21,8 +21,7 @@ FORMATS = {"brat": "brat", "spacy": "spacy_docbin", "conll": "conll"}
 
 def export_annotations(format: str, *, root: Path, set_name: str, article_ids: Sequence[str] | None = None, out: Path) -> list[Path]:
     """Write an annotation set (``hand/NAME`` or ``model/NAME``), or some of its articles, into ``out``."""
-    if format not in FORMATS:
-        raise ExportError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+    module = format_module(format, FORMATS, error=ExportError)
     root = Path(root).resolve()
     layout.refuse_data_folder(root, out, option="--out", error=ExportError)
     files = sets.set_files(root, set_name, error=ExportError)
@@ -38,5 +37,4 @@ def export_annotations(format: str, *, root: Path, set_name: str, article_ids: S
         article = corpus.read_record(root, articles[article_id], schema.Article, error=ExportError)
         annotation = corpus.read_record(root, Path(files[article_id]), schema.AnnotationFile, error=ExportError, article=article)
         pairs.append((article, annotation))
-    module = importlib.import_module(f".formats.{FORMATS[format]}", __package__)
     return module.write(pairs, out=Path(out), inventory=schema.Inventory.load(root))

@@ -19,7 +19,6 @@ annotation file with other content is never overwritten unless ``replace``, and
 from __future__ import annotations
 
 import datetime
-import importlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from . import corpus, layout, schema, storage
 from .errors import ImportRefused, WriteError
+from .formats import format_module
 from .formats.base import Problem, ToolDocument
 from .formats.mapping import Converted, LabelMap, convert
 from .formats.projection import Located, locate
@@ -86,9 +86,7 @@ class ImportReport:
 
 def reader(format: str):
     """The module of ``wirecorpus.formats`` that reads a tool's exports."""
-    if format not in FORMATS:
-        raise ImportRefused(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
-    return importlib.import_module(f".formats.{FORMATS[format]}", __package__)
+    return format_module(format, FORMATS, error=ImportRefused)
 
 
 def import_annotations(
