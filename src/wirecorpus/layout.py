@@ -168,11 +168,6 @@ def parse_set_name(name: str, *, error: type[Exception] = RepositoryError) -> tu
     return kind, set_name
 
 
-def is_data_path(parts: tuple[str, ...]) -> bool:
-    """Whether a repository-relative path lies in a folder whose JSON files must be records."""
-    return bool(parts) and parts[0] in (CORPUS_DIR.name, ANNOTATIONS_DIR.name)
-
-
 def is_schema_data(parts: tuple[str, ...]) -> bool:
     """Whether a repository-relative path is annotations/schema.json, the ner tags or a lexicon: data of their own, not records."""
     return parts in (SCHEMA_PATH.parts, NER_TAGS_PATH.parts) or (len(parts) == len(LEXICONS_DIR.parts) + 1 and parts[:-1] == LEXICONS_DIR.parts)
