@@ -41,14 +41,13 @@ from pathlib import Path
 from typing import Any
 
 from . import corpus, layout, schema, storage
+from .compare import MAJORITY, RULES, UNANIMOUS
 from .errors import AdjudicationError
 from .formats.mapping import Converted
 from .importer import numbered
 from .validate.annotations import quoted
 from .validate.runner import Context, check_annotation
 
-UNANIMOUS, MAJORITY = "unanimous", "majority"
-RULES = (UNANIMOUS, MAJORITY)
 FORMATS = ("text", "json")
 ABSENT = "absent"
 QUOTE_PARTS = ("cue", "speaker", "speaker_span")

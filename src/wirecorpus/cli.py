@@ -231,7 +231,7 @@ def _add_input_commands(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--license", default="other", help="licence of the article texts (default: other)")
     p.set_defaults(func=cmd_ingest)
 
-    from .importer import FORMATS as IMPORT_FORMATS
+    from .formats import IMPORT_FORMATS
     p = sub.add_parser("import", parents=[common], help="bring annotations in from an annotation tool's export")
     p.add_argument("format", choices=tuple(IMPORT_FORMATS), metavar="FORMAT", help=f"the tool: {', '.join(IMPORT_FORMATS)}")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="export files or folders")
@@ -325,17 +325,17 @@ def _add_comparison_commands(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="FILE.html for one article, else a folder: a page per article and index.html")
     p.set_defaults(func=cmd_review, usage_error=p.error)
 
-    from .adjudicate import FORMATS as ADJUDICATE_FORMATS, RULES, UNANIMOUS
+    from .compare import RULES, UNANIMOUS
     p = sub.add_parser("adjudicate", parents=[common], help="merge annotation sets of an article into a new hand set by agreement")
     p.add_argument("article", metavar="ARTICLE-ID", help="the article, e.g. tass-20200920-693f2c16")
     p.add_argument("--from", dest="sources", nargs="+", required=True, metavar="SET", help="the sets to merge, e.g. hand/a1 hand/b1 hand/c1")
     p.add_argument("--to", dest="target", required=True, metavar="hand/NAME", help="the new hand set to write")
     p.add_argument("--rule", choices=RULES, default=UNANIMOUS, help="keep what all sources have, or more than half (default: unanimous)")
     p.add_argument("--replace", action="store_true", help="overwrite the new set's file if it holds other content")
-    p.add_argument("--format", choices=ADJUDICATE_FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_adjudicate)
 
-    from .exporter import FORMATS as EXPORT_FORMATS
+    from .formats import EXPORT_FORMATS
 
     p = sub.add_parser("export", parents=[common], help="write an annotation set out for another tool")
     p.add_argument("format", choices=tuple(EXPORT_FORMATS), metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")

@@ -13,15 +13,13 @@ from pathlib import Path
 from . import corpus, layout, schema
 from .compare import sets
 from .errors import ExportError
-from .formats import format_module
+from .formats import EXPORT_FORMATS, format_module
 
-# Command-line name -> module of wirecorpus.formats.
-FORMATS = {"brat": "brat", "spacy": "spacy_docbin", "conll": "conll"}
 
 
 def export_annotations(format: str, *, root: Path, set_name: str, article_ids: Sequence[str] | None = None, out: Path) -> list[Path]:
     """Write an annotation set (``hand/NAME`` or ``model/NAME``), or some of its articles, into ``out``."""
-    module = format_module(format, FORMATS, error=ExportError)
+    module = format_module(format, EXPORT_FORMATS, error=ExportError)
     root = Path(root).resolve()
     layout.refuse_data_folder(root, out, option="--out", error=ExportError)
     files = sets.set_files(root, set_name, error=ExportError)

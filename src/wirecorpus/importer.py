@@ -27,15 +27,13 @@ from pathlib import Path
 
 from . import corpus, layout, schema, storage
 from .errors import ImportRefused, WriteError
-from .formats import format_module
+from .formats import IMPORT_FORMATS, format_module
 from .formats.base import Problem, ToolDocument
 from .formats.mapping import Converted, LabelMap, convert
 from .formats.projection import Located, locate
 from .ingest import IngestError, Prepared, prepare_text, store_prepared
 from .validate.runner import Context, check_annotation
 
-# Command-line name -> module of wirecorpus.formats.
-FORMATS = {"brat": "brat", "inception": "inception", "label-studio": "label_studio", "doccano": "doccano", "prodigy": "prodigy"}
 ANNOTATOR_PLACEHOLDER = "{annotator}"
 _ISO_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
@@ -86,7 +84,7 @@ class ImportReport:
 
 def reader(format: str):
     """The module of ``wirecorpus.formats`` that reads a tool's exports."""
-    return format_module(format, FORMATS, error=ImportRefused)
+    return format_module(format, IMPORT_FORMATS, error=ImportRefused)
 
 
 def import_annotations(

@@ -169,7 +169,7 @@ def _licence(what: str, licence: str, url: str | None) -> dict[str, str]:
 
 def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, frozenset[str]]]) -> dict[str, Any]:
     """The ``rai:`` fields that apply; those drawn from a ``DATASET_CARD.md`` section are left out without it."""
-    from ..importer import FORMATS
+    from ..formats import IMPORT_FORMATS
 
     pipelines = [name.split("/", 1)[1] for name in stats.sets if name.startswith("model/")]
     articles = sum(stats.articles_in(split) for split in SPLITS)
@@ -181,7 +181,7 @@ def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict
             *_bullets(sections.get("Annotation process")),
         ],
         "rai:dataAnnotationPlatform": [
-            f"Annotation tools whose exports `wirecorpus import` reads: {', '.join(FORMATS)}; or the JSON files edited by hand.",
+            f"Annotation tools whose exports `wirecorpus import` reads: {', '.join(IMPORT_FORMATS)}; or the JSON files edited by hand.",
             "spaCy, run by `wirecorpus annotate`, for the model annotation sets.",
         ],
         "rai:annotationsPerItem": annotations_per_item(sets, articles),
