@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import corpus, layout, schema
+from ..compare.sets import all_sets
 from ..errors import ReviewError
 
 # Two sets side by side is what a page can show readably; a third would need a
@@ -70,11 +71,6 @@ def article_path(root: Path, article_id: str) -> Path:
 def all_article_ids(root: Path) -> list[str]:
     """Every article of the corpus, sorted by id."""
     return sorted(path.stem for path in layout.article_files(root))
-
-
-def all_sets(root: Path) -> list[str]:
-    """Every annotation set of the repository, ``kind/name``, sorted."""
-    return [f"{kind}/{name}" for kind in layout.ANNOTATOR_KINDS for name in layout.annotation_sets(root, kind)]
 
 
 def check_sets(root: Path, names: Sequence[str]) -> list[str]:
