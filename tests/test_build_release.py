@@ -14,6 +14,7 @@ import pytest
 from conftest import SEED_ID
 
 from wirecorpus import build as build_module
+from wirecorpus.build import shards as shard_module
 from wirecorpus import corpus, layout, schema, storage
 from wirecorpus.build import MANIFEST_NAME, build, release_path
 from wirecorpus.gold import read_gold, render_gold
@@ -92,7 +93,7 @@ def test_build_deterministic(release_repo: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("shard_rows", [1, 3, 100])
 def test_build_shards_by_rows_in_article_order(release_repo: Path, tmp_path: Path, monkeypatch, shard_rows: int) -> None:
-    monkeypatch.setattr(build_module, "SHARD_ROWS", shard_rows)
+    monkeypatch.setattr(shard_module, "SHARD_ROWS", shard_rows)
     add_articles(release_repo, 9)
     release = build(root=release_repo, out=tmp_path / "release")
     recorded = read_splits(release_repo)
