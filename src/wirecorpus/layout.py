@@ -107,10 +107,33 @@ def article_files(root: Path) -> list[Path]:
 
 def article_ids_on_disk(root: Path) -> set[str]:
     """The ids of every article record in the layout, from the file names alone (nothing is read)."""
-    import glob
+    return set(article_record_paths(root))
+
+
+def article_record_paths(root: Path) -> dict[str, str]:
+    """Every article record in the layout (``corpus/*/*/*.json``, hidden names left out, as a glob
+    would): article id -> path, in path order (a later path wins an id found twice).
+
+    ``scandir`` rather than a glob: a glob matches each of a large corpus's names against the pattern in Python.
+    """
     import os
 
-    return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(article_glob(root))}
+    found = []
+    corpus = Path(root) / CORPUS_DIR
+    for source in _visible_folders(str(corpus)):
+        for year in _visible_folders(source):
+            with os.scandir(year) as entries:
+                found.extend(entry.path for entry in entries if entry.name.endswith(".json") and not entry.name.startswith("."))
+    return {os.path.basename(path)[: -len(".json")]: path for path in sorted(found)}
+
+
+def _visible_folders(folder: str) -> list[str]:
+    import os
+
+    if not os.path.isdir(folder):
+        return []
+    with os.scandir(folder) as entries:
+        return [entry.path for entry in entries if not entry.name.startswith(".") and entry.is_dir()]
 
 
 def article_glob(root: Path) -> str:
@@ -187,6 +210,25 @@ def raw_relpath(*, source: str, data: bytes, suffix: str) -> str:
 def release_path(root: Path, version: str, out: Path | None = None) -> Path:
     """Where a build goes: ``out``, else ``dist/wirecorpus-<version>`` in the repository."""
     return Path(out) if out is not None else Path(root) / DIST_DIR / f"{RELEASE_PREFIX}{version}"
+
+
+def build_record_path(release: Path) -> Path:
+    """Where the record of the last build of a release folder is kept: a hidden folder beside it
+    (``.wirecorpus-<version>.record``), so that the release holds only what is published."""
+    return Path(release).parent / f".{Path(release).name}.record"
+
+
+def article_of_input(relpath: str) -> str | None:
+    """The article a repository file belongs to, if it is an article record or an annotation file
+    in its place (``corpus/...`` or ``annotations/<kind>/<set>/<id>.json``); None for any other file."""
+    parts = relpath.split("/")
+    if not relpath.endswith(".json"):
+        return None
+    article_id = parts[-1][: -len(".json")]
+    if parts[0] == CORPUS_DIR.as_posix():
+        return article_id if article_relpath_of_id(article_id) == relpath else None
+    in_set = len(parts) == 4 and parts[0] == ANNOTATIONS_DIR.as_posix() and parts[1] in ANNOTATOR_KINDS
+    return article_id if in_set and SET_NAME_PATTERN.fullmatch(parts[2]) and ID_PATTERN.match(article_id) else None
 
 
 def refuse_data_folder(root: Path, out: Path, *, option: str, error: type[WirecorpusError]) -> None:

@@ -198,6 +198,12 @@ class Summary:
         self.articles[split] += pc.count_distinct(part.table.column("article")).as_py()
         self.left_out[split] += len(part.left_out)
 
+    def merge(self, other: Summary) -> None:
+        """Add the counts of another part of the release (say one chunk's)."""
+        self.sentences.update(other.sentences)
+        self.articles.update(other.articles)
+        self.left_out.update(other.left_out)
+
 
 def card_section(summary: Summary) -> tuple[str, list[str], list[list]]:
     """The card's words on the config and its counts as a table: (text, header, rows)."""

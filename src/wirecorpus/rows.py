@@ -17,7 +17,6 @@ with a pointer to ``wirecorpus validate``.
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -66,7 +65,7 @@ class Plan:
 def plan(root: Path) -> Plan:
     """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
     root = Path(root)
-    article_paths = {os.path.basename(path)[: -len(".json")]: path for path in sorted(glob.glob(layout.article_glob(root)))}
+    article_paths = layout.article_record_paths(root)
     recorded = splits.read_splits(root)
     listed = {article for ids in recorded.values() for article in ids}
     missing = sorted(listed - set(article_paths))

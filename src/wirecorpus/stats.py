@@ -50,6 +50,12 @@ class Stats:
     def articles_in(self, split: str) -> int:
         return sum(n for (f, _, s), n in self.articles.items() if f == ARTICLE_FIELDS[0] and s == split)
 
+    def add(self, other: Stats) -> None:
+        """Add another part of the corpus's counts (say one chunk's) to these."""
+        self.articles.update(other.articles)
+        self.annotated.update(other.annotated)
+        self.items.update(other.items)
+
 
 def count_chunk(stats: Stats, chunk: rows.Chunk) -> None:
     """Add one chunk's rows to ``stats``."""
