@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from wirecorpus import __version__, card
+from wirecorpus.layout import build_record_path
 from wirecorpus.build import BUILD_LOCK_NAME, build, stale_staging
 from wirecorpus.cli import main
 from wirecorpus.errors import BuildError, ValidationFailed
@@ -59,20 +60,18 @@ def test_build_errors_existing_release_up_to_date(release_repo: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in release.rglob("*")}
     assert build(root=release_repo) == release
     assert {p: p.stat().st_mtime_ns for p in release.rglob("*")} == before
-    assert sorted(p.name for p in release.parent.iterdir()) == [BUILD_LOCK_NAME, release.name]
+    assert sorted(p.name for p in release.parent.iterdir()) == sorted([BUILD_LOCK_NAME, release.name, build_record_path(release).name])
 
 
-def test_build_errors_existing_release_differs(release_repo: Path) -> None:
+def test_build_errors_existing_release_replaced_when_inputs_change(release_repo: Path) -> None:
     release = build(root=release_repo)
-    before = {p: p.read_bytes() for p in release.rglob("*") if p.is_file()}
+    before = (release / "README.md").read_bytes()
     body = release_repo / card.BODY_PATH
     body.write_text(body.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    with pytest.raises(BuildError) as caught:
-        build(root=release_repo)
-    assert "already exists with different content; bump the version" in str(caught.value)
-    assert "or remove the folder" in str(caught.value)
-    assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in release.parent.iterdir()) == [BUILD_LOCK_NAME, release.name]
+    assert build(root=release_repo) == release
+    assert (release / "README.md").read_bytes() != before
+    assert "One more line." in (release / "README.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in release.parent.iterdir()) == sorted([BUILD_LOCK_NAME, release.name, build_record_path(release).name])
 
 
 @pytest.mark.parametrize(
@@ -104,4 +103,4 @@ def test_build_errors_removes_the_staging_folders_of_killed_builds(release_repo:
         (folder / "data" / "train-00000.partial").write_bytes(b"half a shard")
     assert stale_staging(dist / f"wirecorpus-{__version__}") == sorted(stale)
     release = build(root=release_repo)
-    assert sorted(p.name for p in dist.iterdir()) == sorted([BUILD_LOCK_NAME, release.name, *(p.name for p in kept)])
+    assert sorted(p.name for p in dist.iterdir()) == sorted([BUILD_LOCK_NAME, release.name, build_record_path(release).name, *(p.name for p in kept)])

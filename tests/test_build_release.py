@@ -69,7 +69,7 @@ def test_build_release_layout(release_repo: Path) -> None:
     configs = ["articles", *(kind for kind in ("hand", "model") if layout.annotation_sets(release_repo, kind)), "ner"]
     shards = [f"data/{config}/test-00000-of-00001.parquet" for config in configs]  # the seed is the one article
     assert sorted(file_bytes(release)) == sorted(["MANIFEST.json", "README.md", "croissant.json", *shards])
-    assert sorted(p.name for p in release.parent.iterdir()) == [build_module.BUILD_LOCK_NAME, release.name]  # no staging folder left
+    assert sorted(p.name for p in release.parent.iterdir()) == sorted([build_module.BUILD_LOCK_NAME, release.name, layout.build_record_path(release).name])  # no staging folder left
 
 
 def test_build_manifest_lists_every_file(release_repo: Path) -> None:

@@ -35,6 +35,8 @@ from .stats import Stats, stat_tables
 BODY_PATH = Path("DATASET_CARD.md")
 CHANGELOG_PATH = Path("CHANGELOG.md")
 CITATION_PATH = Path("CITATION.cff")
+# The repository files the card quotes, besides the corpus: inputs of the build.
+INPUT_PATHS = (BODY_PATH, CHANGELOG_PATH, CITATION_PATH)
 PRETTY_NAME = "wirecorpus"
 # (what, licence, its URL): the card's licence_name and Croissant's license.
 LICENSES = (
@@ -57,7 +59,7 @@ class SplitOutput:
     config: str
     split: str
     num_examples: int
-    num_bytes: int  # of the rows in Arrow form, as ``datasets`` counts them
+    num_bytes: int  # of the rows uncompressed, as the Parquet files' footers count them
     download_size: int  # of the Parquet files
     files: tuple[str, ...]  # relative to the release folder
 

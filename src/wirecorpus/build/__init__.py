@@ -20,7 +20,16 @@ cannot load an empty split; :func:`wirecorpus.load.load` gives it as an empty
 dataset with the config's features. The same inputs give byte-identical files: rows in a
 fixed order, no timestamps, Parquet writer options pinned. Everything is
 written to a hidden staging folder beside the release (``.<release>.XXXXXXXX``)
-and renamed into place at the end; an existing release is never overwritten.
+and renamed into place at the end; an existing release folder is replaced
+only once the new one is whole.
+
+Builds are incremental. Each build leaves a record of what it read and made
+(:mod:`.record`, beside the release folder). The next one lists the inputs
+(:mod:`.inputs`): if nothing changed, the release is up to date and nothing
+is read; else only the chunks of rows whose articles' files changed are made
+from the files (:mod:`.reuse`), the other rows are taken from the last
+build's shards, and a shard with no changed row is the old file again. The
+result is byte for byte what a full build writes.
 
 Builds into one folder run one at a time, under the lock file ``.build.lock``
 there; so a staging folder found by a build that holds the lock was left by a
@@ -52,6 +61,8 @@ from ..splits import SPLITS
 from ..stats import Stats, count_chunk
 from ..validate.runner import Context, survey
 from ..validate.screen import Batch, screen_batch
+from . import inputs, record
+from .reuse import Reuse, plan_reuse
 from .shards import BackgroundWrites, ShardWriter, parquet_metadata
 
 MANIFEST_NAME = "MANIFEST.json"
@@ -75,33 +86,62 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
     ``version`` is the release's version, in its folder name, card and
     manifest: the package's by default; ``wirecorpus release`` passes the
     version it is cutting, before the package's own has been rewritten.
-    If the release folder exists and holds exactly what this build would
-    write, it is left as it is (up to date); if it differs, the build is refused.
+    If nothing the release is made of changed since its last build, it is
+    left as it is (up to date); else it is rebuilt, taking again what the
+    changes do not touch (see the module docstring).
     """
     root = Path(root).resolve()
     target = layout.release_path(root, version, out)
     inventory = schema.Inventory.load(root)
+    code = inputs.fingerprint(version)
+    with storage.repository_lock(root):
+        listing = inputs.list_inputs(root)
+        if _up_to_date(record.read_record(target), code, listing):
+            return target
+        corpus_plan = _plan(root)
+    tagger = ner.Tagger.load(root, inventory, corpus_plan.gold)
+    with storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
+        for stale in stale_staging(target):
+            shutil.rmtree(stale, ignore_errors=True)
+        previous = record.read_record(target)
+        if _up_to_date(previous, code, listing):  # another build made it meanwhile
+            return target
+        reuse = plan_reuse(root, target, previous, listing, code, corpus_plan)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger, rows.chunk_work(corpus_plan), reuse)
+            made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
+            _move_into_place(staging, target)
+            record.write_record(target, fingerprint=code, listing=listing.digest, inputs=_input_files(root, listing, reuse, chunks),
+                                chunks=made.chunks, texts=chunks.chunk_texts(), shards=made.shards, scores=made.scores)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _plan(root: Path) -> rows.Plan:
     try:
-        with storage.repository_lock(root):
-            corpus_plan = rows.plan(root)
+        corpus_plan = rows.plan(root)
     except (RepositoryError, ValueError, TypeError, AttributeError):
         # An article in no split, or a corpus/splits.json that is not one: validate names the problem.
         _require_valid(root)
         raise
     if not any(corpus_plan.splits.values()):
         raise BuildError(f"{root}: the corpus has no articles, so there is nothing to release; add some with `wirecorpus ingest`")
-    tagger = ner.Tagger.load(root, inventory, corpus_plan.gold)
-    with storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
-        for stale in stale_staging(target):
-            shutil.rmtree(stale, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger)
-            _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
-            _move_into_place(staging, target, version)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return corpus_plan
+
+
+def _up_to_date(previous: record.BuildRecord | None, code: str, listing: inputs.Listing) -> bool:
+    return previous is not None and previous.fingerprint == code and previous.listing == listing.digest
+
+
+def _input_files(root: Path, listing: inputs.Listing, reuse: Reuse, chunks: ScreenedChunks) -> pa.Table:
+    """Every input file's size, mtime and hash: as the workers read it, else as known before, else hashed now."""
+    prefix = len(str(root)) + 1
+    read = {path[prefix:]: digest for path, digest in chunks.file_hashes.items()}
+    known = reuse.hashes or [inputs.UNREADABLE] * len(listing.paths)
+    hashes = [read.get(path) or before or inputs.hash_file(root, path) for path, before in zip(listing.paths, known)]
+    return listing.table(hashes)
 
 
 def stale_staging(target: Path) -> list[Path]:
@@ -138,7 +178,7 @@ def _require_valid(root: Path) -> None:
 
 @dataclass
 class ScreenedChunks:
-    """The release rows chunk by chunk, each chunk's files screened as they are parsed.
+    """The rows of the chunks this build makes from the files, each chunk's files screened as they are parsed.
 
     Worker processes read, parse and screen the chunks ahead of the writer,
     while this process surveys the layout and corpus/splits.json (every article
@@ -147,39 +187,77 @@ class ScreenedChunks:
     validator runs over the repository, and the build stops if it finds errors;
     so the build refuses exactly what ``wirecorpus validate`` reports.
     ``context`` None: the repository has been validated in full. Each chunk
-    comes with its ``ner`` rows, which the workers make too.
+    comes with its ``ner`` rows, which the workers make too. The chunks taken
+    from the last build (``reuse``) were checked then: their texts are known,
+    and the survey is needed again only if a path was added or removed.
     """
 
     corpus_plan: rows.Plan
     context: Context | None
     tagger: ner.Tagger
+    work: list[tuple[str, list[str]]]
+    reuse: Reuse
     texts: set[str] = field(default_factory=set)
+    file_hashes: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of each file a worker read
+    texts_by_chunk: dict[int, list[str] | None] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[tuple[rows.Chunk, ner.SentenceRows]]:
-        work = rows.chunk_work(self.corpus_plan)
-        workers = min(available_cpus(), max(len(work), 1))
+        positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]
+        if not positions:
+            return
+        if self.reuse.texts is None:
+            self._validate_in_full()
+        else:
+            self.texts.update(self.reuse.texts)
+        # One chunk (one file changed) is made here: starting worker processes would take longer.
+        workers = min(available_cpus(), len(positions)) if len(positions) > 1 else 0
         screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
-        task = Task(functools.partial(_start_worker, self.corpus_plan, screen, self.tagger), _prepare_chunks)
-        with LocalExecutor(workers, ahead=AHEAD_PER_WORKER * workers).run(task, work) as prepared:
+        task = Task(functools.partial(_start_worker, self.corpus_plan, screen, self.tagger, workers > 0), _prepare_chunks)
+        jobs = [self.work[position] for position in positions]
+        with LocalExecutor(workers, ahead=AHEAD_PER_WORKER * workers).run(task, jobs) as prepared:
             # The workers have started on the first chunks: survey meanwhile.
-            if self.context is not None and survey(self.corpus_plan.root) is None:
+            if self.context is not None and self.reuse.survey and survey(self.corpus_plan.root) is None:
                 self._validate_in_full()
-            for parts, problem, hashes in prepared:
-                yield self._admit(parts, problem, hashes)
+            for position, made in zip(positions, prepared):
+                yield self._admit(position, made)
+
+    def chunk_texts(self) -> list[list[str]] | None:
+        """The text hashes of every chunk's articles, once all are made; None if some are not known."""
+        texts, taken = [], self.reuse.previous.texts if self.reuse.previous is not None else None
+        for position in range(len(self.work)):
+            found = self.texts_by_chunk.get(position) if self.reuse.makes(position) else taken[position] if taken else None
+            if found is None:
+                return None
+            texts.append(found)
+        return texts
 
     def _validate_in_full(self) -> None:
         _require_valid(self.corpus_plan.root)
         self.context = None
 
-    def _admit(self, parts: tuple | None, problem: Exception | None, hashes: list[str] | None) -> tuple[rows.Chunk, ner.SentenceRows]:
+    def _admit(self, position: int, made: PreparedChunk) -> tuple[rows.Chunk, ner.SentenceRows]:
+        hashes = made.texts
         if self.context is not None and (hashes is None or not self.texts.isdisjoint(hashes) or len(set(hashes)) < len(hashes)):
             self._validate_in_full()
         if self.context is not None:
             self.texts.update(hashes)
-        if problem is not None:
-            raise problem
-        chunk_parts, sentences = parts
+        self.texts_by_chunk[position] = hashes if self.context is not None else None
+        if made.problem is not None:
+            raise made.problem
+        self.file_hashes.update(made.files)
+        chunk_parts, sentences = made.parts
         return rows.assemble_chunk(*chunk_parts, self.corpus_plan.gold), sentences
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    """What a worker made of a chunk: the parts for :func:`rows.assemble_chunk` and its ``ner`` rows, or why
+    they cannot be made; the text hashes of its articles if the screen passed its files; each file's SHA-256."""
+
+    parts: tuple | None
+    problem: Exception | None
+    texts: list[str] | None
+    files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -191,18 +269,18 @@ class _Worker:
     context: Context | None
 
 
-def _start_worker(corpus_plan: rows.Plan, screen: tuple | None, tagger: ner.Tagger) -> _Worker:
-    pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
+def _start_worker(corpus_plan: rows.Plan, screen: tuple | None, tagger: ner.Tagger, own_process: bool) -> _Worker:
+    if own_process:
+        pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
     return _Worker(corpus_plan, tagger, None if screen is None else Context.create(*screen))
 
 
-def _prepare_chunks(worker: _Worker, work: list[tuple[str, list[str]]]) -> list[tuple[tuple | None, Exception | None, list[str] | None]]:
+def _prepare_chunks(worker: _Worker, work: list[tuple[str, list[str]]]) -> list[PreparedChunk]:
     return [_prepare_chunk(worker, split, ids) for split, ids in work]
 
 
-def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> tuple[tuple | None, Exception | None, list[str] | None]:
-    """A chunk's parts for :func:`rows.assemble_chunk` and its ``ner`` rows (or why they cannot be made) and,
-    if the screen passes its files, their text hashes.
+def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> PreparedChunk:
+    """A chunk's parts, ``ner`` rows, text hashes and file hashes (see :class:`PreparedChunk`).
 
     The parts hold each article's text once; the rows that repeat it are made by the writer.
     """
@@ -211,23 +289,24 @@ def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> tuple[tuple |
         files = rows.read_files(corpus_plan, ids)
     except OSError as problem:
         where = layout.relative(corpus_plan.root, Path(problem.filename)) if problem.filename else f"articles {ids[0]} to {ids[-1]}"
-        return None, RepositoryError(f"{where}: cannot be read ({problem.strerror or problem}); run `wirecorpus validate`"), None
+        return PreparedChunk(None, RepositoryError(f"{where}: cannot be read ({problem.strerror or problem}); run `wirecorpus validate`"), None)
     try:
         parsed = rows.parse_chunk(corpus_plan.root, files)
     except RepositoryError as problem:
-        return None, problem, None
+        return PreparedChunk(None, problem, None)
     screened = None if context is None else _screen_chunk(context, files, parsed)
     try:
         columns = rows.chunk_columns(parsed)
     except pa.ArrowInvalid as problem:  # a value the screen would not pass, such as a date that is no date
-        return None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be converted ({problem}); run `wirecorpus validate`"), None
+        return PreparedChunk(None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be converted ({problem}); run `wirecorpus validate`"), None)
     try:
         sentences = worker.tagger.chunk_rows(files)
     except BuildError as problem:  # a gold set with no file
-        return None, problem, screened
+        return PreparedChunk(None, problem, screened)
     except (ExportError, ValueError, TypeError, KeyError, AttributeError) as problem:  # a record the screen would not pass
-        return None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be tagged for the ner config ({problem}); run `wirecorpus validate`"), screened
-    return ((split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), sentences), None, screened
+        return PreparedChunk(None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be tagged for the ner config ({problem}); run `wirecorpus validate`"), screened)
+    digests = {path: inputs.file_sha256(data) for found in files.values() for path, data in zip(found.paths, found.contents)}
+    return PreparedChunk(((split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), sentences), None, screened, digests)
 
 
 def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> list[str] | None:
@@ -237,47 +316,88 @@ def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: d
     return None if screened is None else screened.hashes
 
 
-def _move_into_place(staging: Path, target: Path, version: str) -> None:
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Put the new release folder in place of the old one, if there is one and it differs.
+
+    The old one is first renamed to a staging-like name beside it, so that if
+    the build is killed between the two renames, the next build removes it.
+    """
     if not target.exists():
         staging.rename(target)
         return
     old = target / MANIFEST_NAME
     if old.is_file() and old.read_bytes() == (staging / MANIFEST_NAME).read_bytes():
         return
-    raise BuildError(
-        f"{target}: a release of version {version} already exists with different content; "
-        "bump the version with `wirecorpus release --bump major|minor|patch` or remove the folder"
-    )
+    record.remove_record(target)
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------
 # Writing.
 
 
-def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool, version: str) -> None:
+@dataclass(frozen=True)
+class Made:
+    """What a build wrote, for its record: each chunk's rows and counts, each shard."""
+
+    chunks: list[record.ChunkRecord]
+    shards: dict[str, list[record.ShardRecord]]
+    scores: record.Scores
+
+
+def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: ScreenedChunks, *, progress: bool, version: str) -> Made:
     from tqdm.auto import tqdm
 
-    stats, sentence_counts, tags = Stats(), ner.Summary(chunks.tagger.tags), chunks.tagger.tags
-    total = sum(len(ids) for ids in corpus_plan.splits.values())
-    with BackgroundWrites() as writes, tqdm(total=total, unit="article", desc="build", disable=not progress) as bar:
-        writers = {(c, s): ShardWriter(folder, c, s, writes, parquet_metadata(c, tags)) for c in schema.CONFIGS for s in SPLITS}
-        for chunk, sentences in chunks:
-            count_chunk(stats, chunk)
-            sentence_counts.add(chunk.split, sentences)
-            for config, table in [*chunk.tables.items(), (ner.CONFIG, sentences.table)]:
-                writers[config, chunk.split].add(table)
-            bar.update(chunk.tables[rows.ARTICLE_CONFIG].num_rows)
+    stats, sentence_counts, tags, reuse = Stats(), ner.Summary(chunks.tagger.tags), chunks.tagger.tags, chunks.reuse
+    made = iter(chunks)
+    done = []
+    with BackgroundWrites() as writes, tqdm(total=len(chunks.work), unit="chunk", desc="build", disable=not progress) as bar:
+        writers = {(c, s): ShardWriter(folder, c, s, writes, parquet_metadata(c, tags), reuse.old_rows(c, s)) for c in schema.CONFIGS for s in SPLITS}
+        for position, (split, ids) in enumerate(chunks.work):
+            if reuse.makes(position):
+                done.append(_add_chunk(writers, *next(made), ids, tags))
+            else:
+                done.append(reuse.previous.chunks[position])
+                for config in schema.CONFIGS:
+                    writers[config, split].add_old(reuse.old_range(config, position))
+            stats.add(done[-1].stats)
+            sentence_counts.merge(done[-1].sentences)
+            bar.update()
         for writer in writers.values():
             writer.finish()
         writes.wait()
     outputs = [writer.output() for writer in writers.values()]
-    evaluations = _evaluations(root, corpus_plan)
-    agreement = _agreement(root, corpus_plan)
-    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, evaluations, sentence_counts, agreement, version=version))
-    described = describe_files(folder, [CARD_NAME, *(path for output in outputs for path in output.files)])
+    scores = reuse.scores or record.Scores(_evaluations(root, corpus_plan), _agreement(root, corpus_plan))
+    storage.write_text_atomic(folder / CARD_NAME, card.card_text(root, stats, outputs, scores.evaluations, sentence_counts, scores.agreement, version=version))
+    known = {shard.path.relative_to(folder).as_posix(): shard.sha256 for writer in writers.values() for shard in writer.written}
+    described = describe_files(folder, [CARD_NAME, *(path for output in outputs for path in output.files)], known=known)
     text = croissant.croissant_text(root, stats, outputs, described, corpus_plan.sets, version=version)
     storage.write_text_atomic(folder / croissant.CROISSANT_NAME, text)
     storage.write_text_atomic(folder / MANIFEST_NAME, manifest(folder, described, version=version))
+    return Made(done, _shard_records(folder, writers, described), scores)
+
+
+def _add_chunk(writers: dict[tuple[str, str], ShardWriter], chunk: rows.Chunk, sentences: ner.SentenceRows, ids: list[str], tags: tuple[str, ...]) -> record.ChunkRecord:
+    """Give a chunk made from the files to the writers; its record."""
+    counts, summary = Stats(), ner.Summary(tags)
+    count_chunk(counts, chunk)
+    summary.add(chunk.split, sentences)
+    tables = {**chunk.tables, ner.CONFIG: sentences.table}
+    for config, table in tables.items():
+        writers[config, chunk.split].add(table)
+    return record.ChunkRecord(chunk.split, ids[0], ids[-1], len(ids), {c: t.num_rows for c, t in tables.items()}, counts, summary)
+
+
+def _shard_records(folder: Path, writers: dict[tuple[str, str], ShardWriter], described: list[croissant.DescribedFile]) -> dict[str, list[record.ShardRecord]]:
+    by_path = {file.path: file for file in described}
+    shards = {}
+    for (config, split), writer in writers.items():
+        found = [by_path[shard.path.relative_to(folder).as_posix()] for shard in writer.written]
+        shards[f"{config}/{split}"] = [record.ShardRecord(f.path, s.rows, f.size, f.sha256) for f, s in zip(found, writer.written)]
+    return shards
 
 
 def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
@@ -303,9 +423,10 @@ def _agreement(root: Path, corpus_plan: rows.Plan) -> str | None:
     return agree.render(agree.agree(root=root), format="markdown")
 
 
-def describe_files(folder: Path, paths: list[str]) -> list[croissant.DescribedFile]:
-    """Size and SHA-256 of files of the release, given by their paths in it."""
-    return [croissant.DescribedFile(path, (folder / path).stat().st_size, file_sha256(folder / path)) for path in paths]
+def describe_files(folder: Path, paths: list[str], *, known: dict[str, str | None] | None = None) -> list[croissant.DescribedFile]:
+    """Size and SHA-256 of files of the release, given by their paths in it; ``known``: SHA-256s not to compute again."""
+    known = known or {}
+    return [croissant.DescribedFile(path, (folder / path).stat().st_size, known.get(path) or file_sha256(folder / path)) for path in paths]
 
 
 def file_sha256(path: Path) -> str:
