@@ -13,10 +13,11 @@ import yaml
 
 import wirecorpus
 from wirecorpus import cli
-from wirecorpus.build import MANIFEST_NAME
-from wirecorpus.errors import ReleaseError
+from wirecorpus.build import MANIFEST_NAME, build
+from wirecorpus.errors import PublishError, ReleaseError
 from wirecorpus.release import record, versioning
 from wirecorpus.release.cut import cut_release
+from wirecorpus.release.publish import plan_publish
 
 from release_repos import REPO, SEED_HAND, copy_repository, edit_json, ingest_stories, tree_bytes
 
@@ -160,3 +161,16 @@ def test_cut_cli(released: Path, capsys: pytest.CaptureFixture) -> None:
     paths = "corpus annotations seeds DATASET_CARD.md CHANGELOG.md CITATION.cff releases/0.3.0.json src/wirecorpus/_version.py"
     assert f"  git add -A -- {paths}\n  git commit -m \"Release 0.3.0\"\n  git tag v0.3.0\n" in out
     assert "  wirecorpus publish dist/wirecorpus-0.3.0 --repo-id ORG/NAME\n" in out
+
+
+def test_cut_release_publish_refuses_a_later_build_of_the_released_version(released: Path) -> None:
+    folder = released / "dist" / "wirecorpus-0.2.0"
+    assert plan_publish(folder, "wirecorpus/wirecorpus").version == "0.2.0"
+    body = released / "DATASET_CARD.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert build(root=released, version="0.2.0") == folder  # the working build follows the repository
+    with pytest.raises(PublishError) as caught:
+        plan_publish(folder, "wirecorpus/wirecorpus")
+    message = str(caught.value)
+    assert "is not release 0.2.0 as releases/0.2.0.json records it (README.md, croissant.json differ)" in message
+    assert "wirecorpus release --bump" in message

@@ -8,6 +8,10 @@ Decisions:
 - The folder is checked against its ``MANIFEST.json`` first (every listed file
   present with its size and SHA-256, no file that is not listed): what is
   published is what the build wrote, and nothing else.
+- In a repository that has cut the folder's version (``releases/<version>.json``),
+  the folder must be that release: a build brings its folder up to date with
+  the repository, so a build made after later changes holds other files
+  under the same version.
 - The tag must not exist yet, checked before anything is committed: a
   published release is never replaced.
 - The commit names the head of ``main`` it was planned on as its parent
@@ -33,9 +37,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import card
+from .. import card, layout
 from ..build import CARD_NAME, MANIFEST_NAME, file_sha256
-from ..errors import PublishError, ReleaseError
+from ..errors import PublishError, ReleaseError, RepositoryError
+from .record import read_record, record_relpath
 from .versioning import parse_version
 
 REPO_TYPE = "dataset"
@@ -102,6 +107,7 @@ def plan_publish(folder: Path | str, repo_id: str) -> PublishPlan:
     if problems:
         shown = problems[:MAX_LISTED_PROBLEMS] + ([f"and {len(problems) - MAX_LISTED_PROBLEMS} more"] if len(problems) > MAX_LISTED_PROBLEMS else [])
         raise PublishError(f"{folder}: does not match its {MANIFEST_NAME}, so nothing was published: " + "; ".join(shown))
+    _check_recorded(folder, version, listed)
     files = [ReleaseFile(path, size) for path, (size, _) in listed.items()]
     files.append(ReleaseFile(MANIFEST_NAME, (folder / MANIFEST_NAME).stat().st_size))
     return PublishPlan(folder, repo_id, version, tuple(sorted(files, key=lambda f: f.path)))
@@ -123,6 +129,25 @@ def _read_manifest(folder: Path) -> tuple[str, dict[str, tuple[int, str]]]:
     except ReleaseError as problem:
         raise PublishError(f"{where}: {problem}") from None
     return version, listed
+
+
+def _check_recorded(folder: Path, version: str, listed: dict[str, tuple[int, str]]) -> None:
+    """A folder in a repository that has cut this version must be that release: a build replaces
+    its folder whenever the repository changes, so a later build of the same version differs."""
+    try:
+        root = layout.find_root(folder)
+    except RepositoryError:
+        return  # a folder outside any repository: its manifest is all there is to check against
+    if not (root / record_relpath(version)).is_file():
+        return
+    recorded = {entry["path"]: (int(entry["size"]), str(entry["sha256"])) for entry in read_record(root, version).manifest}
+    if recorded != listed:
+        differ = sorted(path for path in recorded.keys() | listed.keys() if recorded.get(path) != listed.get(path))
+        raise PublishError(
+            f"{folder}: is not release {version} as {record_relpath(version)} records it ({', '.join(differ[:MAX_LISTED_PROBLEMS])} differ), "
+            "so nothing was published: the repository changed since that release; cut a new one with "
+            "`wirecorpus release --bump patch|minor|major` and publish that"
+        )
 
 
 def _mismatches(folder: Path, listed: dict[str, tuple[int, str]]) -> list[str]:
