@@ -13,6 +13,14 @@ which validates the repository as it reads it and refuses it if
 build end to end. Prints articles/s and the peak RSS of this process and of
 its largest child. Target (issue 2): >= 5,000 articles/s and peak RSS < 1 GB
 at N = 100,000 on two cores.
+
+Then the incremental cases, each as a ratio to that full build: ``build``
+again on the unchanged repository ("up to date"), and after one model
+annotation file changed (its last event removed). The rebuilt release is
+compared with a full build of the changed repository into another folder
+(no record there), which must give the same bytes. Targets (issue 8), at
+N = 100,000: up to date in under 5 % of the full build, one changed
+annotation file in under 15 %.
 """
 
 from __future__ import annotations
@@ -177,11 +185,46 @@ def peak_rss_mb() -> tuple[float, float]:
     return own, children
 
 
+def timed_build(root: Path, out: Path) -> float:
+    started = time.perf_counter()
+    build(root=root, out=out)
+    return time.perf_counter() - started
+
+
+def change_one_annotation(root: Path) -> Path:
+    """Remove the last event of one model annotation file, from the middle article on the first that has
+    one left (a kept corpus is changed once per run); the file stays valid."""
+    files = sorted(layout.set_folder(root, kind="model", name=ANNOTATORS["model"]["name"]).iterdir())
+    for path in files[len(files) // 2 :]:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        if body["events"]:
+            body["events"].pop()
+            path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return path
+    raise SystemExit("no model annotation file with an event left to remove: generate the corpus again")
+
+
+def incremental_cases(root: Path, scratch: Path, full: float) -> int:
+    """Time the up-to-date and one-changed-file builds as ratios to the full build; check the bytes."""
+    release = scratch / "release"
+    up_to_date = timed_build(root, release)
+    print(f"up to date: {up_to_date:.2f} s, {up_to_date / full:.1%} of the full build (target: under 5 %)")
+    changed = change_one_annotation(root)
+    one_changed = timed_build(root, release)
+    print(f"one changed annotation file ({changed.name}): {one_changed:.2f} s, {one_changed / full:.1%} of the full build (target: under 15 %)")
+    shutil.rmtree(scratch / "full", ignore_errors=True)
+    timed_build(root, scratch / "full")
+    same = (release / "MANIFEST.json").read_bytes() == (scratch / "full" / "MANIFEST.json").read_bytes()
+    print(f"same bytes as a full build of the changed repository: {'yes' if same else 'NO'}")
+    return 0 if same else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of articles")
     parser.add_argument("--hand-every", type=int, default=1000, help="every k-th article also gets a hand set (0: none)")
     parser.add_argument("--keep", type=Path, help="keep the corpus in this folder (and reuse it if it is there)")
+    parser.add_argument("--no-incremental", action="store_true", help="time the full build only")
     args = parser.parse_args(argv)
     scratch = args.keep or Path(tempfile.mkdtemp(prefix="bench_build."))
     root = scratch / "repo"
@@ -192,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             generate(root, args.n, hand_every=args.hand_every)
             print(f"generated {args.n} articles in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        shutil.rmtree(scratch / "release", ignore_errors=True)
+        for release in ("release", "full"):
+            shutil.rmtree(scratch / release, ignore_errors=True)
+            shutil.rmtree(layout.build_record_path(scratch / release), ignore_errors=True)
         started = time.perf_counter()
         try:
             release = build(root=root, out=scratch / "release")
@@ -206,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"throughput: {args.n / elapsed:,.0f} articles/s (validate + build)")
         print(f"peak RSS: {own:,.0f} MB (process), {children:,.0f} MB (largest child)")
         print(f"release: {sum(p.stat().st_size for p in release.rglob('*') if p.is_file()) / 1e6:,.1f} MB")
+        if not args.no_incremental:
+            return incremental_cases(root, scratch, elapsed)
     finally:
         if args.keep is None:
             shutil.rmtree(scratch, ignore_errors=True)
