@@ -79,12 +79,16 @@ def test_build_errors_existing_release_replaced_when_inputs_change(release_repo:
     [
         ("nothing", 0, "built ", ""),
         ("built", 0, "up to date ", ""),
+        ("changed", 0, "built ", ""),
         ("broken", 1, "", "run `wirecorpus validate` to see them"),
     ],
 )
 def test_build_errors_cli(release_repo: Path, capsys, prepare: str, status: int, out: str, err: str) -> None:
-    if prepare == "built":
+    if prepare in ("built", "changed"):
         build(root=release_repo)
+    if prepare == "changed":
+        body = release_repo / card.BODY_PATH
+        body.write_text(body.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     if prepare == "broken":
         break_first_span(release_repo)
     assert main(["build", "--quiet", "--root", str(release_repo)]) == status

@@ -48,11 +48,12 @@ def cmd_validate(args: argparse.Namespace, root: Path) -> int:
 
 
 def cmd_build(args: argparse.Namespace, root: Path) -> int:
-    from .build import build, release_path
+    from .build import MANIFEST_NAME, build, release_path
 
-    existed = release_path(root, args.out).exists()
+    manifest = release_path(root, args.out) / MANIFEST_NAME
+    before = manifest.read_bytes() if manifest.is_file() else None
     release = build(root=root, out=args.out, progress=not args.quiet)
-    print(f"{'up to date' if existed else 'built'} {release}")
+    print(f"{'up to date' if before == (release / MANIFEST_NAME).read_bytes() else 'built'} {release}")
     return 0
 
 
