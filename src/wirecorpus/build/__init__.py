@@ -137,8 +137,7 @@ def _up_to_date(previous: record.BuildRecord | None, code: str, listing: inputs.
 
 def _input_files(root: Path, listing: inputs.Listing, reuse: Reuse, chunks: ScreenedChunks) -> pa.Table:
     """Every input file's size, mtime and hash: as the workers read it, else as known before, else hashed now."""
-    prefix = len(str(root)) + 1
-    read = {path[prefix:]: digest for path, digest in chunks.file_hashes.items()}
+    read = chunks.file_hashes
     known = reuse.hashes or [inputs.UNREADABLE] * len(listing.paths)
     hashes = [read.get(path) or before or inputs.hash_file(root, path) for path, before in zip(listing.paths, known)]
     return listing.table(hashes)
@@ -198,7 +197,7 @@ class ScreenedChunks:
     work: list[tuple[str, list[str]]]
     reuse: Reuse
     texts: set[str] = field(default_factory=set)
-    file_hashes: dict[str, str] = field(default_factory=dict)  # path -> SHA-256 of each file a worker read
+    file_hashes: dict[str, bytes] = field(default_factory=dict)  # path in the repository -> SHA-256 of each file a worker read
     texts_by_chunk: dict[int, list[str] | None] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[tuple[rows.Chunk, ner.SentenceRows]]:
@@ -257,7 +256,7 @@ class PreparedChunk:
     parts: tuple | None
     problem: Exception | None
     texts: list[str] | None
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -305,7 +304,8 @@ def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> PreparedChunk
         return PreparedChunk(None, problem, screened)
     except (ExportError, ValueError, TypeError, KeyError, AttributeError) as problem:  # a record the screen would not pass
         return PreparedChunk(None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be tagged for the ner config ({problem}); run `wirecorpus validate`"), screened)
-    digests = {path: inputs.file_sha256(data) for found in files.values() for path, data in zip(found.paths, found.contents)}
+    prefix = len(str(corpus_plan.root)) + 1  # the paths are the plan's, under its root
+    digests = {path[prefix:]: inputs.content_digest(data) for found in files.values() for path, data in zip(found.paths, found.contents)}
     return PreparedChunk(((split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), sentences), None, screened, digests)
 
 

@@ -39,9 +39,9 @@ INPUT_FOLDERS = (layout.CORPUS_DIR, layout.ANNOTATIONS_DIR)
 # The libraries whose versions the output bytes depend on (Parquet writer, tokenizer, features, Croissant).
 LIBRARIES = ("pyarrow", "spacy", "datasets", "mlcroissant")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-UNREADABLE = ""  # the hash of a file that cannot be read: never equal to a real one
+UNREADABLE = b""  # the digest of a file that cannot be read: never equal to a real one
 # How the record keeps the input files (in listing order).
-INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.string())])
+INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.binary())])
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Listing:
         """Every input file's path relative to the repository, in listing order."""
         return [f"{folder.relpath}/{name}" if folder.relpath else name for folder in self.folders for name in folder.names]
 
-    def table(self, hashes: list[str]) -> pa.Table:
+    def table(self, hashes: list[bytes]) -> pa.Table:
         """The files as the record keeps them, with their SHA-256s (in listing order)."""
         sizes, mtimes = array("q"), array("q")
         for folder in self.folders:
@@ -128,14 +128,15 @@ def _walk(root: Path, relpath: str, folders: list[Folder]) -> None:
         _walk(root, f"{relpath}/{name}", folders)
 
 
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def content_digest(data: bytes) -> bytes:
+    """A file's SHA-256, as 32 bytes: a million of them are kept while a build runs."""
+    return hashlib.sha256(data).digest()
 
 
-def hash_file(root: Path, relpath: str) -> str:
+def hash_file(root: Path, relpath: str) -> bytes:
     """A file's SHA-256, or :data:`UNREADABLE`."""
     try:
-        return file_sha256((Path(root) / relpath).read_bytes())
+        return content_digest((Path(root) / relpath).read_bytes())
     except OSError:
         return UNREADABLE
 
@@ -147,7 +148,7 @@ class Changes:
     whether the paths are the record's."""
 
     changed: frozenset[str]
-    hashes: list[str]
+    hashes: list[bytes]
     same_paths: bool
 
 

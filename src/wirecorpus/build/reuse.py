@@ -33,7 +33,7 @@ class Reuse:
     release: Path
     previous: BuildRecord | None = None
     dirty: frozenset[int] = frozenset()  # the chunks made from the files, when previous is set
-    hashes: list[str] | None = None  # every input file's SHA-256 before the build, in listing order
+    hashes: list[bytes] | None = None  # every input file's SHA-256 before the build, in listing order
     survey: bool = True
     texts: set[str] | None = field(default_factory=set)  # of the chunks taken again; None: not known
     starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (config, chunk) -> its first row in the last build
