@@ -281,7 +281,13 @@ def _add_checking_and_release_commands(sub, common: argparse.ArgumentParser) -> 
     )
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", parents=[common], help="build the Hugging Face dataset release")
+    p = sub.add_parser(
+        "build",
+        parents=[common],
+        help="build the Hugging Face dataset release",
+        description="Validate the repository and build its release. Incremental: nothing is read if nothing changed since "
+        "the last build (up to date), and only the chunks of articles whose files changed are made again.",
+    )
     p.add_argument("--out", type=Path, help="release folder (default: dist/wirecorpus-<version>)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_build)
