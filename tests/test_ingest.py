@@ -300,6 +300,24 @@ def test_ingest_cli_exit_status_and_messages(empty_repo, capsys):
     assert f"refused {bad}: not valid UTF-8" in err
 
 
+
+def test_ingest_cli_takes_folders_in_path_order_without_hidden_files(empty_repo, capsys):
+    stories = {
+        "b/2.txt": "date 2021-03-06\nSEOUL, Mar. 6 (Xinhua) -- Third.",
+        "a.txt": "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- First.",
+        "b/1/x.txt": "date 2021-03-05\nSEOUL, Mar. 5 (Xinhua) -- Second.",
+        "b/.draft.txt": "date 2021-03-07\nSEOUL, Mar. 7 (Xinhua) -- A hidden draft.",
+        ".git/notes.txt": "date 2021-03-08\nSEOUL, Mar. 8 (Xinhua) -- In a hidden folder.",
+    }
+    for name, text in stories.items():
+        write_raw(empty_repo, f"incoming/{name}", text)
+    single = write_raw(empty_repo, "single.txt", "date 2021-03-09\nSEOUL, Mar. 9 (Xinhua) -- Named alone.")
+    assert cli.main(["ingest", "--root", str(empty_repo), str(empty_repo / "raw" / "incoming"), str(single)]) == 0
+    added = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("added ")]
+    origins = [corpus.read_json(empty_repo / layout.article_relpath_of_id(article))["origin"] for article in added]
+    assert origins == ["raw/incoming/a.txt", "raw/incoming/b/1/x.txt", "raw/incoming/b/2.txt", "raw/single.txt"]
+
+
 _BODY = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from("\n\r\t "),
     min_size=1,

@@ -223,9 +223,10 @@ def _add_input_commands(sub, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="add raw wire articles to corpus/",
         description="Add raw wire articles to corpus/ (a file from outside the repository is kept under raw/<source>/) "
-        "and give every article that is in no split its split. With no FILE, only the splits are repaired.",
+        "and give every article that is in no split its split. A folder stands for every file under it, in path order, "
+        "hidden files left out. With no FILE, only the splits are repaired.",
     )
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="raw article files ('date YYYY-MM-DD' header, then the text)")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="raw article files ('date YYYY-MM-DD' header, then the text) or folders of them")
     p.add_argument("--source", help="source name, e.g. tass (default: from the dateline's agency)")
     p.add_argument("--lang", default="en", help="language code of the articles (default: en)")
     p.add_argument("--license", default="other", help="licence of the article texts (default: other)")

@@ -25,9 +25,10 @@ its hashed split, so a split lost in any way is repaired by the next run.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -189,7 +190,7 @@ def ingest(
     every article that has none.
     """
     root = Path(root).resolve()
-    paths = [Path(path) for path in paths]
+    paths = list(raw_files(paths))
     options = {"root": root, "source": source, "lang": lang, "license": license}
     results, assigned = _store(root, [_attempt(_read_file, path, **options) for path in paths])
     report = IngestReport()
@@ -203,6 +204,27 @@ def ingest(
     added = set(report.added)
     report.repaired = {article: split for article, split in assigned.items() if article not in added}
     return report
+
+
+def raw_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """The files to ingest: a file as given, a folder as every file under it, in path order.
+
+    Hidden files and folders (a name starting with '.') inside a folder are
+    passed over: editors and tools leave them there. Folders are listed as they
+    are reached, so a million files never form one list.
+    """
+    for path in map(Path, paths):
+        yield from _files_under(path) if path.is_dir() else (path,)
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    with os.scandir(folder) as listing:
+        entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir():
+            yield from _files_under(Path(entry.path))
+        else:
+            yield Path(entry.path)
 
 
 def ingest_text(
