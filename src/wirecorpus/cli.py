@@ -17,20 +17,23 @@ from .errors import WirecorpusError
 
 
 def cmd_ingest(args: argparse.Namespace, root: Path) -> int:
-    from .ingest import ingest
+    from .ingest import ingest_batches
 
-    report = ingest(args.files, root=root, source=args.source, lang=args.lang, license=args.license)
-    for article in report.added:
-        print(f"added {article}")
-    for name in report.unchanged:
-        print(f"unchanged {name}")
-    for _name, message in report.refused:
-        print(f"refused {message}", file=sys.stderr)
-    for article, split in report.repaired.items():
-        print(f"split {article}: {split} (it was in no split)")
-    repaired = f", {len(report.repaired)} given a missing split" if report.repaired else ""
-    print(f"ingest: {len(report.added)} added, {len(report.unchanged)} unchanged, {len(report.refused)} refused{repaired}")
-    return 0 if report.ok else 1
+    counts = {"added": 0, "unchanged": 0, "refused": 0, "repaired": 0}  # not the reports: a run may take millions of files
+    for report in ingest_batches(args.files, root=root, source=args.source, lang=args.lang, license=args.license):
+        for article in report.added:
+            print(f"added {article}")
+        for name in report.unchanged:
+            print(f"unchanged {name}")
+        for _name, message in report.refused:
+            print(f"refused {message}", file=sys.stderr)
+        for article, split in report.repaired.items():
+            print(f"split {article}: {split} (it was in no split)")
+        for key, items in (("added", report.added), ("unchanged", report.unchanged), ("refused", report.refused), ("repaired", report.repaired)):
+            counts[key] += len(items)
+    repaired = f", {counts['repaired']} given a missing split" if counts["repaired"] else ""
+    print(f"ingest: {counts['added']} added, {counts['unchanged']} unchanged, {counts['refused']} refused{repaired}")
+    return 0 if not counts["refused"] else 1
 
 
 def cmd_validate(args: argparse.Namespace, root: Path) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +107,15 @@ def article_files(root: Path) -> list[Path]:
 
 def article_ids_on_disk(root: Path) -> set[str]:
     """The ids of every article record in the layout, from the file names alone (nothing is read)."""
+    return set(iter_article_ids(root))
+
+
+def iter_article_ids(root: Path) -> Iterator[str]:
+    """The ids of the article records in the layout, one at a time, from the file names alone."""
     import glob
     import os
 
-    return {os.path.basename(path)[: -len(".json")] for path in glob.iglob(article_glob(root))}
+    return (os.path.basename(path)[: -len(".json")] for path in glob.iglob(article_glob(root)))
 
 
 def article_glob(root: Path) -> str:
