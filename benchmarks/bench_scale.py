@@ -29,7 +29,9 @@ launcher that runs the module or script in-process and, at exit, records
 ``getrusage(RUSAGE_SELF)`` (the step's own process) and ``getrusage(RUSAGE_CHILDREN)``.
 On Linux the latter's ``ru_maxrss`` is the peak of the single largest
 descendant that was waited for (a pool worker, or a worker's own child), not a
-sum of them. For git and du only ``os.wait4``'s figure exists: the peak of the
+sum of them. A peak counts file pages mapped in as well as the process's own
+memory (a memory-mapped Arrow file that is read end to end is all resident), so
+the launcher also records the step's anonymous and file-backed RSS at exit. For git and du only ``os.wait4``'s figure exists: the peak of the
 process or of its largest waited-for descendant. Prints a table and one JSON
 line per step, and appends the JSON lines to DIR/results.jsonl.
 """
@@ -65,9 +67,11 @@ try:
 except SystemExit as exit:
     code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
 finally:
+    status = dict(line.split(":", 1) for line in open("/proc/self/status") if line.startswith(("RssAnon", "RssFile")))
     with open(record, "w") as handle:
         json.dump({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                   "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, handle)
+                   "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                   **{key: int(value.split()[0]) for key, value in status.items()}}, handle)
 sys.exit(code)
 """
 
@@ -179,7 +183,8 @@ def run(work: Workdir, step: str, argv: list[str], *, python: bool, cwd: Path | 
                "load_1min": round(os.getloadavg()[0], 2)}
     if python and record.exists():
         rss = json.loads(record.read_text())
-        figures.update(main_rss_mb=round(rss["self_kb"] / 1024, 1), largest_child_rss_mb=round(rss["children_kb"] / 1024, 1))
+        figures.update(main_rss_mb=round(rss["self_kb"] / 1024, 1), largest_child_rss_mb=round(rss["children_kb"] / 1024, 1),
+                       exit_rss_anon_mb=round(rss["RssAnon"] / 1024, 1), exit_rss_file_mb=round(rss["RssFile"] / 1024, 1))
     return figures
 
 
