@@ -133,7 +133,10 @@ def annotate(work: Workdir) -> None:
     from wirecorpus import layout
 
     folders: set[Path] = set()
+    refused = refused_numbers(work)
     for number in range(work.n):
+        if number in refused:
+            continue
         record, layers = article(number)
         article_id = layout.article_id(source=SOURCE, date=record["date"], sha256=record["text_sha256"])
         for kind in ("model", "hand") if number % 1000 == 0 else ("model",):
@@ -145,6 +148,14 @@ def annotate(work: Workdir) -> None:
             body = {"article": article_id, "text_sha256": record["text_sha256"], "annotator": annotator,
                     "schema_version": "1.0", **layers}
             path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def refused_numbers(work: Workdir) -> set[int]:
+    """The articles ingest refused (an id that 8 hex digits of the hash share with another text of that day, say):
+    they get no annotation file, which would stand on the other article's path."""
+    errors = work.logs / "ingest.err"
+    lines = errors.read_text(encoding="utf-8").splitlines() if errors.exists() else []
+    return {int(Path(line.split()[1].rstrip(":")).stem) for line in lines if line.startswith("refused ")}
 
 
 def load(work: Workdir) -> None:
