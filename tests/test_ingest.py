@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from conftest import REPO, SEED, SEED_ID
 from wirecorpus import cli, corpus, layout, schema, splits, storage
 from wirecorpus.errors import IngestError, RepositoryError
-from wirecorpus.ingest import Ingested, ingest, ingest_text, normalize_text, parse_dateline, parse_raw
+from wirecorpus.ingest import Ingested, ingest, ingest_batches, ingest_text, normalize_text, parse_dateline, parse_raw
 from wirecorpus.validate import validate
 
 SEED_RECORD = REPO / "corpus" / "tass" / "2020" / f"{SEED_ID}.json"
@@ -298,6 +298,46 @@ def test_ingest_cli_exit_status_and_messages(empty_repo, capsys):
     out, err = capsys.readouterr()
     assert f"unchanged {good}" in out and "0 added, 1 unchanged, 1 refused" in out
     assert f"refused {bad}: not valid UTF-8" in err
+
+
+
+def test_ingest_cli_takes_folders_in_path_order_without_hidden_files(empty_repo, capsys):
+    stories = {
+        "b/2.txt": "date 2021-03-06\nSEOUL, Mar. 6 (Xinhua) -- Third.",
+        "a.txt": "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- First.",
+        "b/1/x.txt": "date 2021-03-05\nSEOUL, Mar. 5 (Xinhua) -- Second.",
+        "b/.draft.txt": "date 2021-03-07\nSEOUL, Mar. 7 (Xinhua) -- A hidden draft.",
+        ".git/notes.txt": "date 2021-03-08\nSEOUL, Mar. 8 (Xinhua) -- In a hidden folder.",
+    }
+    for name, text in stories.items():
+        write_raw(empty_repo, f"incoming/{name}", text)
+    single = write_raw(empty_repo, "single.txt", "date 2021-03-09\nSEOUL, Mar. 9 (Xinhua) -- Named alone.")
+    assert cli.main(["ingest", "--root", str(empty_repo), str(empty_repo / "raw" / "incoming"), str(single)]) == 0
+    added = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("added ")]
+    origins = [corpus.read_json(empty_repo / layout.article_relpath_of_id(article))["origin"] for article in added]
+    assert origins == ["raw/incoming/a.txt", "raw/incoming/b/1/x.txt", "raw/incoming/b/2.txt", "raw/single.txt"]
+
+
+
+def test_ingest_batches_store_each_batch_with_its_splits_before_reading_the_next(empty_repo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    stories = [write_raw(outside, f"{n}.txt", f"date 2021-03-0{n + 1}\nSEOUL, Mar. {n + 1} (Xinhua) -- Story {n}.") for n in range(5)]
+    batches = ingest_batches([outside], root=empty_repo, batch_size=2)
+    first = next(batches)
+    assert len(first.added) == 2 and sorted(splits.assignment(empty_repo)) == sorted(first.added)
+    assert len(layout.article_files(empty_repo)) == 2 and len(list((empty_repo / "raw").rglob("*.txt"))) == 2
+    stories[4].write_text("date 2021-03-09\nSEOUL, Mar. 1 (Xinhua) -- Story 0.", encoding="utf-8")  # story 0's text again, read in the last batch
+    rest = list(batches)
+    assert [len(report.added) for report in rest] == [2, 0]
+    assert "the same text is already in the corpus as " + first.added[0] in rest[1].refused[0][1]
+    assert validate(None, root=empty_repo).ok
+
+
+def test_ingest_batch_takes_the_same_file_twice_once(empty_repo, tmp_path_factory):
+    story = write_raw(tmp_path_factory.mktemp("outside"), "a.txt", "date 2021-03-04\nSEOUL, Mar. 4 (Xinhua) -- Exports rose.")
+    report = ingest([story, story], root=empty_repo)
+    assert len(report.added) == 1 and report.unchanged == [str(story)] and report.ok
+    assert len(list((empty_repo / "raw").rglob("*.txt"))) == 1
 
 
 _BODY = st.text(

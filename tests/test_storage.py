@@ -30,6 +30,51 @@ def test_storage_write_is_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytes
     assert [p.name for p in path.parent.iterdir()] == ["splits.json"]  # no temporary sibling left
 
 
+
+def batch_of(folder: Path) -> dict[Path, bytes]:
+    return {folder / "corpus" / str(year) / f"{n}.json": f"{year} {n}\n".encode() for year in (2020, 2021) for n in range(3)}
+
+
+def test_storage_batch_writes_every_file_and_leaves_no_temporaries(tmp_path: Path) -> None:
+    files = batch_of(tmp_path)
+    storage.write_text_atomic(next(iter(files)), "old\n")
+    storage.write_files_durably(files)
+    assert {path: path.read_bytes() for path in files} == files
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == sorted(files)
+
+
+def test_storage_batch_writes_nothing_when_the_flush_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = batch_of(tmp_path)
+    first = next(iter(files))
+    storage.write_text_atomic(first, "old\n")
+
+    def crash() -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "sync", crash)
+    with pytest.raises(WriteError, match=f"{first} and 5 more: cannot write the files: disk full"):
+        storage.write_files_durably(files)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [first] and first.read_text(encoding="utf-8") == "old\n"
+
+
+def test_storage_batch_leaves_each_file_whole_or_absent_when_a_rename_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = batch_of(tmp_path)
+    renamed: list[str] = []
+    replace = os.replace
+
+    def fail_third(source: str, target: Path) -> None:
+        if len(renamed) == 2:
+            raise OSError("no space left on device")
+        replace(source, target)
+        renamed.append(source)
+
+    monkeypatch.setattr(os, "replace", fail_third)
+    with pytest.raises(WriteError, match="cannot write the file: no space left on device"):
+        storage.write_files_durably(files)
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(files)[:2] and all(path.read_bytes() == files[path] for path in written)
+
+
 def test_storage_lock_is_reentrant_for_its_holder(tmp_path: Path) -> None:
     with storage.repository_lock(tmp_path, timeout=1):
         with storage.repository_lock(tmp_path, timeout=1):

@@ -17,20 +17,23 @@ from .errors import WirecorpusError
 
 
 def cmd_ingest(args: argparse.Namespace, root: Path) -> int:
-    from .ingest import ingest
+    from .ingest import ingest_batches
 
-    report = ingest(args.files, root=root, source=args.source, lang=args.lang, license=args.license)
-    for article in report.added:
-        print(f"added {article}")
-    for name in report.unchanged:
-        print(f"unchanged {name}")
-    for _name, message in report.refused:
-        print(f"refused {message}", file=sys.stderr)
-    for article, split in report.repaired.items():
-        print(f"split {article}: {split} (it was in no split)")
-    repaired = f", {len(report.repaired)} given a missing split" if report.repaired else ""
-    print(f"ingest: {len(report.added)} added, {len(report.unchanged)} unchanged, {len(report.refused)} refused{repaired}")
-    return 0 if report.ok else 1
+    counts = {"added": 0, "unchanged": 0, "refused": 0, "repaired": 0}  # not the reports: a run may take millions of files
+    for report in ingest_batches(args.files, root=root, source=args.source, lang=args.lang, license=args.license):
+        for article in report.added:
+            print(f"added {article}")
+        for name in report.unchanged:
+            print(f"unchanged {name}")
+        for _name, message in report.refused:
+            print(f"refused {message}", file=sys.stderr)
+        for article, split in report.repaired.items():
+            print(f"split {article}: {split} (it was in no split)")
+        for key, items in (("added", report.added), ("unchanged", report.unchanged), ("refused", report.refused), ("repaired", report.repaired)):
+            counts[key] += len(items)
+    repaired = f", {counts['repaired']} given a missing split" if counts["repaired"] else ""
+    print(f"ingest: {counts['added']} added, {counts['unchanged']} unchanged, {counts['refused']} refused{repaired}")
+    return 0 if not counts["refused"] else 1
 
 
 def cmd_validate(args: argparse.Namespace, root: Path) -> int:
@@ -224,9 +227,10 @@ def _add_input_commands(sub, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="add raw wire articles to corpus/",
         description="Add raw wire articles to corpus/ (a file from outside the repository is kept under raw/<source>/) "
-        "and give every article that is in no split its split. With no FILE, only the splits are repaired.",
+        "and give every article that is in no split its split. A folder stands for every file under it, in path order, "
+        "hidden files left out. With no FILE, only the splits are repaired.",
     )
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="raw article files ('date YYYY-MM-DD' header, then the text)")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="raw article files ('date YYYY-MM-DD' header, then the text) or folders of them")
     p.add_argument("--source", help="source name, e.g. tass (default: from the dateline's agency)")
     p.add_argument("--lang", default="en", help="language code of the articles (default: en)")
     p.add_argument("--license", default="other", help="licence of the article texts (default: other)")

@@ -13,21 +13,26 @@ for an importer, with the date from the caller and no header), are kept under
 ``raw/<source>/``, named by their SHA-256 (:func:`layout.raw_relpath`), and
 never overwritten.
 
-Two commands may ingest at once. Files are read and parsed without the lock;
-what to write is decided and written under the repository lock: whether an
-article is new (its record path is made of its id) or its text is already in
-the corpus under another id (found by the file names, which carry the first 8
-hex digits of the text's hash, so only records sharing them are read). Under
-the same lock every ingest run gives each article on disk that is in no split
-its hashed split, so a split lost in any way is repaired by the next run.
+Files are taken in batches of :data:`BATCH_SIZE`, so that a run's memory does
+not grow with the number of files. Two commands may ingest at once. A batch is
+read and parsed without the lock; what to write is decided and written under
+the repository lock: whether an article is new (its record path is made of its
+id) or its text is already in the corpus under another id (found by the file
+names, which carry the first 8 hex digits of the text's hash, so only records
+sharing them are read). The batch's files are written with one flush to disk
+(:func:`storage.write_files_durably`), then its splits. Under the same lock
+every batch gives each article on disk that is in no split its hashed split,
+so a split lost in any way is repaired by the next run.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,6 +55,9 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 # Control characters that never occur in text (tab, newline, form feed and carriage return do).
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 T = TypeVar("T")
+# Files read and parsed, then stored under the lock, at a time: a run holds one batch in memory,
+# and one flush to disk serves the whole batch.
+BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -181,17 +189,53 @@ def ingest(
     lang: str = "en",
     license: str = "other",
 ) -> IngestReport:
-    """Ingest raw files into ``corpus/``; refused files are reported, the rest still go in.
+    """Ingest raw files (or folders of them) into ``corpus/``; refused files are reported, the rest still go in.
 
     Never overwrites or deletes an article: re-ingesting the same text is a
     no-op, different text under an existing id or a text already in the
     corpus under another id is refused. With no paths, only gives a split to
-    every article that has none.
+    every article that has none. The report of the whole run; a caller that
+    should not hold a report of a million files takes :func:`ingest_batches`.
+    """
+    report = IngestReport()
+    for batch in ingest_batches(paths, root=root, source=source, lang=lang, license=license):
+        report.added += batch.added
+        report.unchanged += batch.unchanged
+        report.refused += batch.refused
+        report.repaired.update(batch.repaired)
+    return report
+
+
+def ingest_batches(
+    paths: Iterable[Path | str],
+    *,
+    root: Path,
+    source: str | None = None,
+    lang: str = "en",
+    license: str = "other",
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[IngestReport]:
+    """Ingest as :func:`ingest` does, ``batch_size`` files at a time; the report of each batch once it is stored.
+
+    A batch is read and parsed without the lock, then decided on and written
+    under it (with one flush to disk for all its files, and its splits), so
+    memory holds one batch whatever the number of files, and a run that is
+    killed leaves whole batches behind it. With no paths there is one empty
+    batch, which repairs the splits.
     """
     root = Path(root).resolve()
-    paths = [Path(path) for path in paths]
     options = {"root": root, "source": source, "lang": lang, "license": license}
-    results, assigned = _store(root, [_attempt(_read_file, path, **options) for path in paths])
+    files = raw_files(paths)
+    batch = list(itertools.islice(files, batch_size))
+    while True:
+        results, assigned = _store(root, [_attempt(_read_file, path, **options) for path in batch])
+        yield _batch_report(batch, results, assigned)
+        batch = list(itertools.islice(files, batch_size))
+        if not batch:
+            return
+
+
+def _batch_report(paths: list[Path], results: list[Ingested | IngestError], assigned: dict[str, str]) -> IngestReport:
     report = IngestReport()
     for path, result in zip(paths, results):
         if isinstance(result, IngestError):
@@ -203,6 +247,27 @@ def ingest(
     added = set(report.added)
     report.repaired = {article: split for article, split in assigned.items() if article not in added}
     return report
+
+
+def raw_files(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """The files to ingest: a file as given, a folder as every file under it, in path order.
+
+    Hidden files and folders (a name starting with '.') inside a folder are
+    passed over: editors and tools leave them there. Folders are listed as they
+    are reached, so a million files never form one list.
+    """
+    for path in map(Path, paths):
+        yield from _files_under(path) if path.is_dir() else (path,)
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    with os.scandir(folder) as listing:
+        entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir():
+            yield from _files_under(Path(entry.path))
+        else:
+            yield Path(entry.path)
 
 
 def ingest_text(
@@ -288,83 +353,102 @@ def _candidate(
 
 
 @dataclass
-class _OnDisk:
-    """The articles on disk, by the first 8 hex digits of their text hash, from the file names alone."""
+class _Batch:
+    """What one batch needs to know of the disk, and the files it will write.
+
+    ``by_hash`` holds the articles on disk whose text hash starts with the first
+    8 hex digits of a text of the batch (found from the file names alone), so
+    that memory does not grow with the corpus; ``unsplit`` the articles on disk
+    in no split. ``files`` and ``articles`` are what the batch writes, all at once.
+    """
 
     root: Path
     by_hash: dict[str, list[str]]
+    unsplit: list[str]
+    files: dict[Path, bytes] = field(default_factory=dict)
+    articles: dict[Path, schema.Article] = field(default_factory=dict)
 
     @classmethod
-    def scan(cls, root: Path) -> _OnDisk:
+    def scan(cls, root: Path, prefixes: set[str], split_ids: set[str]) -> _Batch:
         by_hash: dict[str, list[str]] = {}
-        for article_id in layout.article_ids_on_disk(root):
-            match = layout.ID_PATTERN.match(article_id)
-            if match:  # a name that breaks the id rule is no article; validate reports it
-                by_hash.setdefault(match["hash"], []).append(article_id)
-        return cls(root, by_hash)
+        unsplit = []
+        for article_id in layout.iter_article_ids(root):
+            prefix = article_id[-8:]
+            if (prefix in prefixes or article_id not in split_ids) and layout.ID_PATTERN.match(article_id):  # else no article; validate reports it
+                if prefix in prefixes:
+                    by_hash.setdefault(prefix, []).append(article_id)
+                if article_id not in split_ids:
+                    unsplit.append(article_id)
+        return cls(root, by_hash, unsplit)
 
-    def ids(self) -> list[str]:
-        return [article_id for ids in self.by_hash.values() for article_id in ids]
-
-    def add(self, article: schema.Article) -> None:
+    def add(self, target: Path, article: schema.Article) -> None:
+        self.files[target] = schema.dumps(article).encode("utf-8")
+        self.articles[target] = article
         self.by_hash.setdefault(article.text_sha256[:8], []).append(article.id)
 
     def holder_of_text(self, article: schema.Article) -> str | None:
         """Another article with the same text; records that cannot be read are passed over (validate reports them)."""
         for other in self.by_hash.get(article.text_sha256[:8], ()):
-            path = layout.article_relpath_of_id(other)
-            if other == article.id or not (self.root / path).is_file():
+            path = self.root / layout.article_relpath_of_id(other)
+            if other == article.id or not (path in self.articles or path.is_file()):
                 continue
             try:
-                if corpus.read_json(self.root / path)["text_sha256"] == article.text_sha256:
+                other_sha = self.articles[path].text_sha256 if path in self.articles else corpus.read_json(path)["text_sha256"]
+                if other_sha == article.text_sha256:
                     return other
             except (OSError, ValueError, KeyError, TypeError):
                 continue
         return None
 
+    def keep_raw(self, path: Path, data: bytes, *, name: str) -> None:
+        """Keep the raw bytes, named by their hash: a file of that name holds them already, or holds other bytes and is refused."""
+        there = self.files[path] if path in self.files else path.read_bytes() if path.exists() else None
+        if there is None:
+            self.files[path] = data
+        elif there != data:
+            raise IngestError(f"{name}: {layout.relative(self.root, path)} holds other bytes than its name says; refusing to overwrite it")
+
 
 def _store(root: Path, prepared: list[Prepared | IngestError]) -> tuple[list[Ingested | IngestError], dict[str, str]]:
     """Write the new articles, then give every article on disk without a split its split; all under the lock."""
     with storage.repository_lock(root):
-        splits.read_splits(root)  # a splits file that cannot be read stops the run before anything is written
-        on_disk = _OnDisk.scan(root)
-        results = [item if isinstance(item, IngestError) else _attempt(_store_one, item, on_disk) for item in prepared]
-        assigned = splits.record_new_articles(root, on_disk.ids())
+        recorded = splits.read_splits(root)  # a splits file that cannot be read stops the run before anything is written
+        split_ids = splits.recorded_ids(recorded)
+        prefixes = {item.article.text_sha256[:8] for item in prepared if isinstance(item, Prepared)}
+        batch = _Batch.scan(root, prefixes, split_ids)
+        results = [item if isinstance(item, IngestError) else _attempt(_store_one, item, batch) for item in prepared]
+        storage.write_files_durably(batch.files)
+        added = {article.id for article in batch.articles.values()}
+        assigned = splits.record_unassigned(root, recorded, (added - split_ids) | set(batch.unsplit))
     return results, assigned
 
 
-def _store_one(candidate: Prepared, on_disk: _OnDisk) -> Ingested:
-    article, name, root = candidate.article, candidate.name, on_disk.root
+def _store_one(candidate: Prepared, batch: _Batch) -> Ingested:
+    article, name, root = candidate.article, candidate.name, batch.root
     target = layout.article_path(root, article)
-    if target.exists():
-        return Ingested(_existing_record(target, article, name=name, root=root), added=False)
-    holder = on_disk.holder_of_text(article)
+    if target in batch.articles or target.exists():
+        return Ingested(_existing_record(target, article, name=name, batch=batch), added=False)
+    holder = batch.holder_of_text(article)
     if holder is not None:
         raise IngestError(f"{name}: the same text is already in the corpus as {holder}")
     if candidate.raw is not None:
         for folder in (target.parent, (root / article.origin).parent):  # first, so that a folder in the way leaves nothing behind
             storage.check_folder(folder)
-        _keep_raw(root / article.origin, candidate.raw, name=name, root=root)
-    storage.write_text_atomic(target, schema.dumps(article))
-    on_disk.add(article)
+        batch.keep_raw(root / article.origin, candidate.raw, name=name)
+    batch.add(target, article)
     return Ingested(article, added=True)
 
 
-def _existing_record(target: Path, article: schema.Article, *, name: str, root: Path) -> schema.Article:
-    """The record already under the article's id, when it holds the same text; refused otherwise."""
-    where = layout.relative(root, target)
+def _existing_record(target: Path, article: schema.Article, *, name: str, batch: _Batch) -> schema.Article:
+    """The record already under the article's id (on disk or earlier in the batch), when it holds the same text; refused otherwise."""
+    where = layout.relative(batch.root, target)
+    staged = batch.articles.get(target)
+    if staged is not None and staged.text == article.text:
+        return staged
     try:
-        data = corpus.read_json(target)
-        if data["text"] == article.text:
+        data = corpus.read_json(target) if staged is None else {}
+        if data.get("text") == article.text:
             return schema.from_dict(schema.Article, data)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise IngestError(f"{name}: {where} holds a record that cannot be read ({type(exc).__name__}: {exc}); run `wirecorpus validate`") from None
     raise IngestError(f"{name}: {where} already holds a different text under id {article.id}; refusing to overwrite it")
-
-
-def _keep_raw(path: Path, data: bytes, *, name: str, root: Path) -> None:
-    """Keep the raw bytes, named by their hash: a file of that name holds them already, or holds other bytes and is refused."""
-    if not path.exists():
-        storage.write_bytes_atomic(path, data)
-    elif path.read_bytes() != data:
-        raise IngestError(f"{name}: {layout.relative(root, path)} holds other bytes than its name says; refusing to overwrite it")

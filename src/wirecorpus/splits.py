@@ -66,11 +66,24 @@ def record_new_articles(root: Path, article_ids: Iterable[str]) -> dict[str, str
     Read, changed and written under the repository lock (re-entered if the caller holds it).
     """
     with repository_lock(root):
-        splits = read_splits(root)
-        known = {a for ids in splits.values() for a in ids}
-        added = {a: split_for(a) for a in sorted(set(article_ids) - known)}
-        if added:
-            for article, name in added.items():
-                splits[name].append(article)
-            write_text_atomic(Path(root) / SPLITS_PATH, render_splits(splits))
+        recorded = read_splits(root)
+        return record_unassigned(root, recorded, set(article_ids) - recorded_ids(recorded))
+
+
+def recorded_ids(recorded: dict[str, list[str]]) -> set[str]:
+    """Every article id of the recorded splits."""
+    return {article for ids in recorded.values() for article in ids}
+
+
+def record_unassigned(root: Path, recorded: dict[str, list[str]], article_ids: Iterable[str]) -> dict[str, str]:
+    """Add ids that are in no split of ``recorded`` to their hashed split, and write the file if any were added.
+
+    ``recorded`` is what :func:`read_splits` gave the caller under the repository
+    lock it still holds (the lists are extended in place); returns the new assignments.
+    """
+    added = {article: split_for(article) for article in sorted(article_ids)}
+    if added:
+        for article, name in added.items():
+            recorded[name].append(article)
+        write_text_atomic(Path(root) / SPLITS_PATH, render_splits(recorded))
     return added

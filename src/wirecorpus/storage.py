@@ -12,7 +12,9 @@ together cannot both decide on the same stale view and lose each other's work.
 What the system refuses (a folder that is a file, a read-only folder, a full
 disk) is a :class:`~wirecorpus.errors.WriteError` naming the path, never a
 traceback; a command that writes several files checks them all with
-:func:`write_new_files` before writing any.
+:func:`write_new_files` before writing any. A command that writes thousands
+of files at once writes them with :func:`write_files_durably`: one flush to
+disk for the whole batch instead of one per file, each file still whole or absent.
 """
 
 from __future__ import annotations
@@ -56,26 +58,91 @@ def make_folder(folder: Path) -> None:
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: a temporary sibling, flushed to disk, then a rename."""
+    path = _file_to_write(path)
+    temporary = _temporary_sibling(path, data, flush=True)
+    _rename_into_place({path: temporary})
+
+
+def write_files_durably(files: dict[Path, bytes]) -> None:
+    """Write many files, each whole or not at all, with one flush to disk for all of them.
+
+    An fsync per file costs a disk round trip each (some 80 files/s), so a batch is
+    written to temporary siblings, made durable by one ``os.sync()``, and only then
+    renamed into place; the folders are flushed last, so the renames are on disk
+    when this returns. A run killed at any point leaves each file whole or absent.
+    """
+    targets = {_file_to_write(path): data for path, data in files.items()}
+    temporaries: dict[Path, str] = {}
+    try:
+        for path, data in targets.items():
+            temporaries[path] = _temporary_sibling(path, data, flush=False)
+        os.sync()
+    except BaseException as exc:
+        for temporary in temporaries.values():
+            Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WriteError(f"{next(iter(targets))} and {len(targets) - 1} more: cannot write the files: {exc.strerror or exc}") from None
+        raise
+    _rename_into_place(temporaries)
+    for folder in {path.parent for path in targets}:
+        _flush_folder(folder)
+
+
+def _file_to_write(path: Path) -> Path:
+    """``path``, its folder made; a :class:`WriteError` when a folder stands where the file goes."""
     path = Path(path)
     make_folder(path.parent)
     if path.is_dir():
         raise WriteError(f"{path}: cannot write the file: a folder of that name is there")
+    return path
+
+
+def _temporary_sibling(path: Path, data: bytes, *, flush: bool) -> str:
+    """A new hidden file beside ``path`` holding ``data`` (flushed to disk if ``flush``); its name."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            if flush:
+                handle.flush()
+                os.fsync(handle.fileno())
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def _rename_into_place(temporaries: dict[Path, str]) -> None:
+    """Rename each temporary file onto its path; the ones not yet renamed are removed if one fails."""
+    pending = dict(temporaries)
+    try:
+        for path, temporary in temporaries.items():
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
+            del pending[path]
+    finally:
+        for temporary in pending.values():
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _flush_folder(folder: Path) -> None:
+    """Make the renames in a folder durable (its entries are data of their own)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise WriteError(f"{folder}: cannot flush the folder to disk: {exc.strerror or exc}") from None
 
 
 def write_text_atomic(path: Path, text: str) -> None:
