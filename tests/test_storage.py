@@ -95,3 +95,11 @@ def test_storage_lock_excludes_another_process(tmp_path: Path) -> None:
         holder.communicate("", timeout=30)
     with storage.repository_lock(tmp_path, timeout=5):
         pass
+
+
+def test_storage_durable_write_of_nothing_waits_for_no_flush(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_flush() -> None:
+        raise AssertionError("os.sync() for an empty batch")
+
+    monkeypatch.setattr(storage.os, "sync", no_flush)
+    storage.write_files_durably({})

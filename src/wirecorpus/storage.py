@@ -71,6 +71,8 @@ def write_files_durably(files: dict[Path, bytes]) -> None:
     renamed into place; the folders are flushed last, so the renames are on disk
     when this returns. A run killed at any point leaves each file whole or absent.
     """
+    if not files:
+        return  # nothing to flush: os.sync() would wait for the whole machine's writes for nothing
     targets = {_file_to_write(path): data for path, data in files.items()}
     temporaries: dict[Path, str] = {}
     try:
