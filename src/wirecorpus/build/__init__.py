@@ -106,10 +106,11 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
         previous = record.read_record(target)
         if _up_to_date(previous, code, listing):  # another build made it meanwhile
             return target
-        reuse = plan_reuse(root, target, previous, listing, code, corpus_plan)
+        work = rows.chunk_work(corpus_plan)
+        reuse = plan_reuse(root, target, previous, listing, code, corpus_plan, work)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger, rows.chunk_work(corpus_plan), reuse)
+            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger, work, reuse)
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
             _move_into_place(staging, target)
             record.write_record(target, fingerprint=code, listing=listing.digest, inputs=_input_files(root, listing, reuse, chunks),

@@ -53,9 +53,12 @@ class Reuse:
         return OldRange(self.starts[config, position], self.previous.chunks[position].rows[config])
 
 
-def plan_reuse(root: Path, release: Path, previous: BuildRecord | None, listing: Listing, code: str, corpus_plan: rows.Plan) -> Reuse:
-    """Compare the inputs with the last build's and decide what to make anew (see the module docstring)."""
-    full, work = Reuse(release), rows.chunk_work(corpus_plan)
+def plan_reuse(
+    root: Path, release: Path, previous: BuildRecord | None, listing: Listing, code: str, corpus_plan: rows.Plan, work: list[tuple[str, list[str]]]
+) -> Reuse:
+    """Compare the inputs with the last build's and decide what to make anew (see the module docstring);
+    ``work`` is the build's chunks (:func:`wirecorpus.rows.chunk_work` of ``corpus_plan``)."""
+    full = Reuse(release)
     if previous is None or previous.fingerprint != code or previous.inputs is None or not _same_chunks(previous, work):
         return full
     changes = changed_paths(root, listing, previous.inputs)
