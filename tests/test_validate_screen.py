@@ -17,6 +17,7 @@ import pytest
 from conftest import REPO
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from test_build_release import add_articles
 from test_validate_fixtures import FIXTURES, broken_repo, read_problem
 
 from wirecorpus import card, layout, schema
@@ -42,6 +43,14 @@ def fast_path_passes(root: Path, paths: list[Path] | None) -> bool:
 
 def test_validate_screen_passes_the_valid_repo(valid_repo: Path) -> None:
     assert fast_path_passes(valid_repo, None)
+
+
+def test_validate_screen_passes_files_with_an_empty_layer(release_repo: Path) -> None:
+    """Annotation files with entities alone: no quote and no event in the whole batch."""
+    ids = add_articles(release_repo, 3)
+    paths = [Path(layout.article_record_paths(release_repo)[article]) for article in ids]
+    paths += [layout.annotation_path(release_repo, kind=kind, name=name, article_id=article) for article in ids for kind, name in (("hand", "a2"), ("model", "copy-1.0"))]
+    assert fast_path_passes(release_repo, paths)
 
 
 @pytest.mark.parametrize("name", FIXTURES)

@@ -237,7 +237,7 @@ def _keyed(file: np.ndarray, values: pa.Array, dictionary: pa.Array) -> np.ndarr
 def _ids_pass(layers: dict[str, _Records]) -> bool:
     """Ids are unique across a file and start with their layer's letter."""
     for layer, prefix in ID_PREFIXES.items():
-        if not pc.all(pc.starts_with(layers[layer].records.field("id"), prefix)).as_py():
+        if not pc.all(pc.starts_with(layers[layer].records.field("id"), prefix), min_count=0).as_py():
             return False
     files = np.concatenate([layers[layer].file for layer in ID_PREFIXES])
     ids = pa.concat_arrays([layers[layer].records.field("id") for layer in ID_PREFIXES])
