@@ -32,7 +32,11 @@ descendant that was waited for (a pool worker, or a worker's own child), not a
 sum of them. A peak counts file pages mapped in as well as the process's own
 memory (a memory-mapped Arrow file that is read end to end is all resident), so
 the launcher also records the step's anonymous and file-backed RSS at exit. For git and du only ``os.wait4``'s figure exists: the peak of the
-process or of its largest waited-for descendant. Prints a table and one JSON
+process or of its largest waited-for descendant. Neither adds up the workers, and a forked worker's
+RSS counts the pages it shares with its parent; so while a step runs, this script also samples
+its whole process tree twice a second (``/proc/<pid>/smaps_rollup``) and records the peak of the
+sum of the processes' proportional set sizes, anonymous (``Pss_Anon``: the memory the step holds,
+each shared page counted once) and all (with the file pages mapped in). Prints a table and one JSON
 line per step, and appends the JSON lines to DIR/results.jsonl.
 """
 
@@ -45,6 +49,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -177,6 +182,61 @@ INSIDE = {"generate": generate, "annotate": annotate, "load": load}
 # Running and measuring a step.
 
 
+class TreeMemory:
+    """Samples a process and its descendants every ``interval`` seconds until the block ends: the peak
+    of the sum of their ``Pss_Anon``, and of their ``Pss`` (kB)."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak_anon_kb = self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            anon = total = 0
+            for pid in self._tree():
+                figures = _pss_kb(pid)
+                anon += figures.get("Pss_Anon", 0)
+                total += figures.get("Pss", 0)
+            self.peak_anon_kb, self.peak_kb = max(self.peak_anon_kb, anon), max(self.peak_kb, total)
+            self._done.wait(self.interval)
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    with open(f"/proc/{entry.name}/stat") as stat:
+                        parent = int(stat.read().rpartition(")")[2].split()[1])
+                except (OSError, ValueError, IndexError):  # gone meanwhile
+                    continue
+                children.setdefault(parent, []).append(int(entry.name))
+        tree, pending = [], [self.pid]
+        while pending:
+            pid = pending.pop()
+            tree.append(pid)
+            pending += children.get(pid, [])
+        return tree
+
+
+def _pss_kb(pid: int) -> dict[str, int]:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            lines = rollup.read().splitlines()[1:]
+    except OSError:  # gone meanwhile
+        return {}
+    return {key: int(value.split()[0]) for key, value in (line.split(":", 1) for line in lines)}
+
+
 def run(work: Workdir, step: str, argv: list[str], *, python: bool, cwd: Path | None = None) -> dict:
     """Run one command to its end; its wall time and peak RSS figures (MB), its output kept under logs/."""
     work.logs.mkdir(parents=True, exist_ok=True)
@@ -186,12 +246,14 @@ def run(work: Workdir, step: str, argv: list[str], *, python: bool, cwd: Path | 
     with open(work.logs / f"{step}.out", "ab") as out, open(work.logs / f"{step}.err", "ab") as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd or work.repo, stdout=out, stderr=err, env=work.env())
-        _, status, usage = os.wait4(process.pid, 0)
+        with TreeMemory(process.pid) as tree:
+            _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     figures = {"step": step, "n": work.n, "wall_s": round(wall, 2), "articles_per_s": round(work.n / wall) if wall else None,
                "exit": process.returncode, "tree_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-               "load_1min": round(os.getloadavg()[0], 2)}
+               "load_1min": round(os.getloadavg()[0], 2), "tree_peak_pss_anon_mb": round(tree.peak_anon_kb / 1024, 1),
+               "tree_peak_pss_mb": round(tree.peak_kb / 1024, 1)}
     if python and record.exists():
         rss = json.loads(record.read_text())
         figures.update(main_rss_mb=round(rss["self_kb"] / 1024, 1), largest_child_rss_mb=round(rss["children_kb"] / 1024, 1),
@@ -266,11 +328,11 @@ def measure(work: Workdir, step: str) -> list[dict]:
 
 
 def print_table(results: list[dict]) -> None:
-    print(f"{'step':<18} {'wall s':>9} {'art/s':>9} {'main MB':>9} {'child MB':>9} {'tree MB':>9} {'load':>5}  exit")
+    print(f"{'step':<18} {'wall s':>9} {'art/s':>9} {'main MB':>9} {'child MB':>9} {'tree MB':>9} {'anon MB':>9} {'load':>5}  exit")
     for row in results:
         if "wall_s" in row:
             print(f"{row['step']:<18} {row['wall_s']:>9.1f} {row['articles_per_s'] or 0:>9,} {row.get('main_rss_mb', '-'):>9} "
-                  f"{row.get('largest_child_rss_mb', '-'):>9} {row['tree_peak_rss_mb']:>9} {row['load_1min']:>5}  {row['exit']}")
+                  f"{row.get('largest_child_rss_mb', '-'):>9} {row['tree_peak_rss_mb']:>9} {row['tree_peak_pss_anon_mb']:>9} {row['load_1min']:>5}  {row['exit']}")
 
 
 def main(argv: list[str] | None = None) -> int:
