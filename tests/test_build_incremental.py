@@ -15,7 +15,7 @@ import pytest
 from test_build_release import add_articles, file_bytes, write_annotation
 
 from wirecorpus import build as build_module
-from wirecorpus import card, corpus, layout, rows
+from wirecorpus import card, corpus, layout, rows, splits
 from wirecorpus.build import build, inputs, record
 from wirecorpus.build import shards as shard_module
 from wirecorpus.build.reuse import Reuse
@@ -194,3 +194,31 @@ def test_build_incremental_full_build_without_a_fitting_record(
     build(root=root)
     assert plans[-1].previous is None
     assert_same_files(release, build(root=root, out=tmp_path / "full"))
+
+
+def copy_to_another_day(root: Path, article_id: str) -> str:
+    """Put article ``article_id``'s text in the corpus again, as the same day's article a year later, with its annotation files."""
+    data = json.loads(Path(layout.article_record_paths(root)[article_id]).read_text(encoding="utf-8"))
+    data["date"] = str(int(data["date"][:4]) + 1) + data["date"][4:]
+    data["id"] = layout.article_id(source=data["source"], date=data["date"], sha256=data["text_sha256"])
+    path = root / layout.article_relpath(source=data["source"], date=data["date"], article_id=data["id"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    splits.record_new_articles(root, [data["id"]])
+    for kind, name in (("hand", "a2"), ("model", "copy-1.0")):
+        write_annotation(root, kind, name, data["id"], data["text"])
+    return data["id"]
+
+
+@pytest.mark.parametrize("built_before", [False, True], ids=["full", "incremental"])
+def test_build_incremental_refuses_a_text_in_two_chunks(small_chunks: tuple[Path, list[str]], built_before: bool) -> None:
+    root, ids = small_chunks
+    release = build(root=root) if built_before else None
+    before = file_bytes(release) if release else None
+    copy = copy_to_another_day(root, ids[0])
+    chunk_of = {article: position for position, (_, chunk) in enumerate(rows.chunk_work(rows.plan(root))) for article in chunk}
+    assert chunk_of[ids[0]] != chunk_of[copy]  # the screen of each chunk alone cannot see it
+    with pytest.raises(ValidationFailed, match="validation error"):
+        build(root=root)
+    if release:
+        assert file_bytes(release) == before

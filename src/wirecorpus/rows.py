@@ -1,7 +1,7 @@
 """Release rows as Arrow tables, read straight from the repository's files.
 
 The statistics walk the corpus through :func:`iter_chunks`, the build through
-its steps (:func:`chunk_work`, :func:`read_files`, :func:`parse_chunk`,
+its steps (:func:`chunk_work`, :func:`chunk_paths`, :func:`read_files`, :func:`parse_chunk`,
 :func:`chunk_columns`, :func:`assemble_chunk`) in worker processes: split by
 split, a chunk of articles (sorted by id) at a time, each chunk giving one
 table per config. Rows of ``hand`` and ``model`` are ordered by article id,
@@ -105,11 +105,11 @@ def iter_chunks(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> I
     """Every split's rows, chunk by chunk; the next chunk's files are read while this one is parsed."""
     work = chunk_work(corpus_plan, chunk_articles=chunk_articles)
     with ThreadPoolExecutor(max_workers=1) as reader:
-        pending = reader.submit(read_files, corpus_plan, work[0][1]) if work else None
+        pending = reader.submit(read_files, chunk_paths(corpus_plan, work[0][1])) if work else None
         for position, (split, ids) in enumerate(work):
             files = pending.result()
             if position + 1 < len(work):
-                pending = reader.submit(read_files, corpus_plan, work[position + 1][1])
+                pending = reader.submit(read_files, chunk_paths(corpus_plan, work[position + 1][1]))
             yield make_chunk(split, files, parse_chunk(corpus_plan.root, files), corpus_plan.gold)
 
 
@@ -131,11 +131,19 @@ class ChunkFiles:
     contents: list[bytes]
 
 
-def read_files(corpus_plan: Plan, ids: list[str]) -> dict[str, ChunkFiles]:
+ChunkPaths = dict[str, tuple[list[int], list[str]]]  # config -> each file's article index in the chunk, and its path
+
+
+def chunk_paths(corpus_plan: Plan, ids: list[str]) -> ChunkPaths:
     """Per config, the files a chunk of articles is made of (articles, then each annotator kind)."""
     paths = {ARTICLE_CONFIG: (list(range(len(ids))), [corpus_plan.article_paths[a] for a in ids])}
     for kind in ANNOTATION_CONFIGS:
         paths[kind] = corpus_plan.annotation_paths(kind, ids)
+    return paths
+
+
+def read_files(paths: ChunkPaths) -> dict[str, ChunkFiles]:
+    """The bytes of a chunk's files (:func:`chunk_paths`)."""
     return {config: ChunkFiles(indices, files, [read_bytes(p) for p in files]) for config, (indices, files) in paths.items()}
 
 

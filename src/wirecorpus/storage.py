@@ -23,8 +23,9 @@ import contextlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 
@@ -56,8 +57,11 @@ def make_folder(folder: Path) -> None:
         raise WriteError(f"{folder}: cannot make the folder: {exc.strerror or exc}") from None
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary sibling, flushed to disk, then a rename."""
+def write_bytes_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """Write a file whole or not at all: a temporary sibling, flushed to disk, then a rename.
+
+    ``data``: the bytes, or a function that writes them to the open file (for a file made piece by piece).
+    """
     path = _file_to_write(path)
     temporary = _temporary_sibling(path, data, flush=True)
     _rename_into_place({path: temporary})
@@ -99,7 +103,7 @@ def _file_to_write(path: Path) -> Path:
     return path
 
 
-def _temporary_sibling(path: Path, data: bytes, *, flush: bool) -> str:
+def _temporary_sibling(path: Path, data: bytes | Callable[[BinaryIO], None], *, flush: bool) -> str:
     """A new hidden file beside ``path`` holding ``data`` (flushed to disk if ``flush``); its name."""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -107,7 +111,10 @@ def _temporary_sibling(path: Path, data: bytes, *, flush: bool) -> str:
         raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             if flush:
                 handle.flush()
                 os.fsync(handle.fileno())

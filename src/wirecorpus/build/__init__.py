@@ -50,7 +50,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import card, layout, ner, rows, schema, storage
 from .._version import __version__
@@ -110,10 +112,10 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
         reuse = plan_reuse(root, target, previous, listing, code, corpus_plan, work)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger, work, reuse)
+            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger, work, reuse, listing)
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
             _move_into_place(staging, target)
-            record.write_record(target, fingerprint=code, listing=listing.digest, inputs=_input_files(root, listing, reuse, chunks),
+            record.write_record(target, fingerprint=code, listing=listing.digest, inputs=listing.batches(chunks.input_digests(root)),
                                 chunks=made.chunks, texts=chunks.chunk_texts(), shards=made.shards, scores=made.scores)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -134,14 +136,6 @@ def _plan(root: Path) -> rows.Plan:
 
 def _up_to_date(previous: record.BuildRecord | None, code: str, listing: inputs.Listing) -> bool:
     return previous is not None and previous.fingerprint == code and previous.listing == listing.digest
-
-
-def _input_files(root: Path, listing: inputs.Listing, reuse: Reuse, chunks: ScreenedChunks) -> pa.Table:
-    """Every input file's size, mtime and hash: as the workers read it, else as known before, else hashed now."""
-    read = chunks.file_hashes
-    known = reuse.hashes or [inputs.UNREADABLE] * len(listing.paths)
-    hashes = [read.get(path) or before or inputs.hash_file(root, path) for path, before in zip(listing.paths, known)]
-    return listing.table(hashes)
 
 
 def stale_staging(target: Path) -> list[Path]:
@@ -189,7 +183,12 @@ class ScreenedChunks:
     ``context`` None: the repository has been validated in full. Each chunk
     comes with its ``ner`` rows, which the workers make too. The chunks taken
     from the last build (``reuse``) were checked then: their texts are known,
-    and the survey is needed again only if a path was added or removed.
+    and the survey is needed again only if a path was added or removed. A text
+    in two chunks is looked for once all are made (:meth:`check_texts`).
+
+    What is kept per article or file is kept in arrays: the SHA-256 of each
+    input file (a row of ``digests`` per file of the ``listing``) and the text
+    hashes of each chunk.
     """
 
     corpus_plan: rows.Plan
@@ -197,9 +196,13 @@ class ScreenedChunks:
     tagger: ner.Tagger
     work: list[tuple[str, list[str]]]
     reuse: Reuse
-    texts: set[str] = field(default_factory=set)
-    file_hashes: dict[str, bytes] = field(default_factory=dict)  # path in the repository -> SHA-256 of each file a worker read
-    texts_by_chunk: dict[int, list[str] | None] = field(default_factory=dict)
+    listing: inputs.Listing
+    texts_by_chunk: dict[int, pa.Array | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        before = self.reuse.hashes
+        self.digests = inputs.unreadable(len(self.listing)) if before is None else before.copy()
+        self.digest_known = self.digests.any(axis=1)  # UNREADABLE is all zeros: such a file is tried again
 
     def __iter__(self) -> Iterator[tuple[rows.Chunk, ner.SentenceRows]]:
         positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]
@@ -207,13 +210,13 @@ class ScreenedChunks:
             return
         if self.reuse.texts is None:
             self._validate_in_full()
-        else:
-            self.texts.update(self.reuse.texts)
         # One chunk (one file changed) is made here: starting worker processes would take longer.
         workers = min(available_cpus(), len(positions)) if len(positions) > 1 else 0
         screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
-        task = Task(functools.partial(_start_worker, self.corpus_plan, screen, self.tagger, workers > 0), _prepare_chunks)
-        jobs = [self.work[position] for position in positions]
+        task = Task(functools.partial(_start_worker, self.corpus_plan.root, screen, self.tagger, workers > 0), _prepare_chunks)
+        # Each job names its files, so that the workers never touch the plan: a forked worker that
+        # looked articles up in it would make its own copy of the pages, as large as the corpus.
+        jobs = ((*self.work[position], rows.chunk_paths(self.corpus_plan, self.work[position][1])) for position in positions)
         with LocalExecutor(workers, ahead=AHEAD_PER_WORKER * workers).run(task, jobs) as prepared:
             # The workers have started on the first chunks: survey meanwhile.
             if self.context is not None and self.reuse.survey and survey(self.corpus_plan.root) is None:
@@ -221,30 +224,43 @@ class ScreenedChunks:
             for position, made in zip(positions, prepared):
                 yield self._admit(position, made)
 
-    def chunk_texts(self) -> list[list[str]] | None:
-        """The text hashes of every chunk's articles, once all are made; None if some are not known."""
-        texts, taken = [], self.reuse.previous.texts if self.reuse.previous is not None else None
-        for position in range(len(self.work)):
-            found = self.texts_by_chunk.get(position) if self.reuse.makes(position) else taken[position] if taken else None
-            if found is None:
-                return None
-            texts.append(found)
-        return texts
+    def chunk_texts(self) -> pa.Table | None:
+        """The text hash of every article by chunk (:data:`record.TEXTS_SCHEMA`), once all are made; None if some are not known."""
+        made = [self.texts_by_chunk.get(position) for position in range(len(self.work)) if self.reuse.makes(position)]
+        if self.context is None or self.reuse.texts is None or any(found is None for found in made):
+            return None
+        positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]
+        chunk_of_text = np.repeat(np.array(positions, dtype=np.int32), [len(found) for found in made])
+        table = pa.table([pa.array(chunk_of_text, pa.int32()), pa.chunked_array(made, record.TEXTS_SCHEMA.field("sha256").type)], schema=record.TEXTS_SCHEMA)
+        return pa.concat_tables([self.reuse.texts, table]).sort_by("chunk")
+
+    def check_texts(self) -> None:
+        """Validate in full (and so refuse the build) if a text is in the corpus twice."""
+        texts = self.chunk_texts()
+        if texts is not None and pc.count_distinct(texts.column("sha256")).as_py() < texts.num_rows:
+            self._validate_in_full()
+
+    def input_digests(self, root: Path) -> np.ndarray:
+        """Every input file's SHA-256, a row each in listing order: as a worker read it, else as known before, else hashed now."""
+        for row in np.flatnonzero(~self.digest_known).tolist():
+            self.digests[row] = np.frombuffer(inputs.hash_file(root, self.listing.path(row)), dtype=np.uint8)
+        return self.digests
 
     def _validate_in_full(self) -> None:
         _require_valid(self.corpus_plan.root)
         self.context = None
 
     def _admit(self, position: int, made: PreparedChunk) -> tuple[rows.Chunk, ner.SentenceRows]:
-        hashes = made.texts
-        if self.context is not None and (hashes is None or not self.texts.isdisjoint(hashes) or len(set(hashes)) < len(hashes)):
+        if self.context is not None and made.texts is None:
             self._validate_in_full()
-        if self.context is not None:
-            self.texts.update(hashes)
-        self.texts_by_chunk[position] = hashes if self.context is not None else None
+        self.texts_by_chunk[position] = made.texts if self.context is not None else None
         if made.problem is not None:
             raise made.problem
-        self.file_hashes.update(made.files)
+        paths, digests = made.files
+        rows_read = self.listing.rows_of(paths)
+        listed = rows_read >= 0
+        self.digests[rows_read[listed]] = np.frombuffer(digests, dtype=np.uint8).reshape(-1, inputs.DIGEST_BYTES)[listed]
+        self.digest_known[rows_read[listed]] = True
         chunk_parts, sentences = made.parts
         return rows.assemble_chunk(*chunk_parts, self.corpus_plan.gold), sentences
 
@@ -252,46 +268,47 @@ class ScreenedChunks:
 @dataclass(frozen=True)
 class PreparedChunk:
     """What a worker made of a chunk: the parts for :func:`rows.assemble_chunk` and its ``ner`` rows, or why
-    they cannot be made; the text hashes of its articles if the screen passed its files; each file's SHA-256."""
+    they cannot be made; the text hashes of its articles if the screen passed its files; the files'
+    paths in the repository and their SHA-256s, one after the other."""
 
     parts: tuple | None
     problem: Exception | None
-    texts: list[str] | None
-    files: dict[str, bytes] = field(default_factory=dict)
+    texts: pa.Array | None
+    files: tuple[list[str], bytes] = ([], b"")
 
 
 @dataclass(frozen=True)
 class _Worker:
     """What a worker needs to prepare chunks; ``context`` None: no screening (the repository has been validated in full)."""
 
-    plan: rows.Plan
+    root: Path
     tagger: ner.Tagger
     context: Context | None
 
 
-def _start_worker(corpus_plan: rows.Plan, screen: tuple | None, tagger: ner.Tagger, own_process: bool) -> _Worker:
+def _start_worker(root: Path, screen: tuple | None, tagger: ner.Tagger, own_process: bool) -> _Worker:
     if own_process:
         pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
-    return _Worker(corpus_plan, tagger, None if screen is None else Context.create(*screen))
+    return _Worker(root, tagger, None if screen is None else Context.create(*screen))
 
 
-def _prepare_chunks(worker: _Worker, work: list[tuple[str, list[str]]]) -> list[PreparedChunk]:
-    return [_prepare_chunk(worker, split, ids) for split, ids in work]
+def _prepare_chunks(worker: _Worker, work: list[tuple[str, list[str], rows.ChunkPaths]]) -> list[PreparedChunk]:
+    return [_prepare_chunk(worker, *job) for job in work]
 
 
-def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> PreparedChunk:
+def _prepare_chunk(worker: _Worker, split: str, ids: list[str], paths: rows.ChunkPaths) -> PreparedChunk:
     """A chunk's parts, ``ner`` rows, text hashes and file hashes (see :class:`PreparedChunk`).
 
     The parts hold each article's text once; the rows that repeat it are made by the writer.
     """
-    corpus_plan, context = worker.plan, worker.context
+    root, context = worker.root, worker.context
     try:
-        files = rows.read_files(corpus_plan, ids)
+        files = rows.read_files(paths)
     except OSError as problem:
-        where = layout.relative(corpus_plan.root, Path(problem.filename)) if problem.filename else f"articles {ids[0]} to {ids[-1]}"
+        where = layout.relative(root, Path(problem.filename)) if problem.filename else f"articles {ids[0]} to {ids[-1]}"
         return PreparedChunk(None, RepositoryError(f"{where}: cannot be read ({problem.strerror or problem}); run `wirecorpus validate`"), None)
     try:
-        parsed = rows.parse_chunk(corpus_plan.root, files)
+        parsed = rows.parse_chunk(root, files)
     except RepositoryError as problem:
         return PreparedChunk(None, problem, None)
     screened = None if context is None else _screen_chunk(context, files, parsed)
@@ -305,16 +322,18 @@ def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> PreparedChunk
         return PreparedChunk(None, problem, screened)
     except (ExportError, ValueError, TypeError, KeyError, AttributeError) as problem:  # a record the screen would not pass
         return PreparedChunk(None, RepositoryError(f"articles {ids[0]} to {ids[-1]}: cannot be tagged for the ner config ({problem}); run `wirecorpus validate`"), screened)
-    prefix = len(str(corpus_plan.root)) + 1  # the paths are the plan's, under its root
-    digests = {path[prefix:]: inputs.content_digest(data) for found in files.values() for path, data in zip(found.paths, found.contents)}
-    return PreparedChunk(((split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), sentences), None, screened, digests)
+    prefix = len(str(root)) + 1  # the paths are the plan's, under its root
+    paths = [path[prefix:] for found in files.values() for path in found.paths]
+    digests = b"".join(inputs.content_digest(data) for found in files.values() for data in found.contents)
+    return PreparedChunk(((split, {kind: files[kind].indices for kind in rows.ANNOTATION_CONFIGS}, columns), sentences), None, screened, (paths, digests))
 
 
-def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> list[str] | None:
+def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> pa.Array | None:
+    """The text hashes (32 bytes each) of the chunk's articles if the screen passes its files, else None."""
     batches = {config: Batch([context.relative(p) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
     articles = batches.pop(rows.ARTICLE_CONFIG)
     screened = screen_batch(articles, list(batches.values()), context.inventory, context.assignment)
-    return None if screened is None else screened.hashes
+    return None if screened is None else pa.array([bytes.fromhex(text) for text in screened.hashes], record.TEXTS_SCHEMA.field("sha256").type)
 
 
 def _move_into_place(staging: Path, target: Path) -> None:
@@ -367,6 +386,7 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
             stats.add(done[-1].stats)
             sentence_counts.merge(done[-1].sentences)
             bar.update()
+        chunks.check_texts()  # before the card, which reads the files again
         for writer in writers.values():
             writer.finish()
         writes.wait()

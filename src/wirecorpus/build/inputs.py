@@ -12,100 +12,212 @@ folder's descriptor and one ``stat`` per file, which is most of its cost
 and mtime, in listing order, so an unchanged repository is recognised by
 comparing one string; the order is the file system's, which only changes
 when the folder does, and a listing in another order just takes the slower
-comparison file by file (:func:`changed_paths`). There a file whose size or
+comparison path by path (:func:`changed_paths`). There a file whose size or
 mtime differs is hashed, and counts as changed only if its content does:
 a file touched, or checked out again, is not a change.
+
+A million articles are some three million files, so nothing here keeps a
+Python object per file: names, sizes, mtimes and digests are kept in arrays
+(about 90 bytes a file in all), and the record's table is made a batch at a time.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib.metadata
 import os
 import sys
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import card, layout
 
 # Bumped when what the record holds changes meaning.
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 INPUT_FOLDERS = (layout.CORPUS_DIR, layout.ANNOTATIONS_DIR)
 # The libraries whose versions the output bytes depend on (Parquet writer, tokenizer, features, Croissant).
 LIBRARIES = ("pyarrow", "spacy", "datasets", "mlcroissant")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-UNREADABLE = b""  # the digest of a file that cannot be read: never equal to a real one
+DIGEST_BYTES = 32
+UNREADABLE = bytes(DIGEST_BYTES)  # the digest of a file that cannot be read: never a real one
 # How the record keeps the input files (in listing order).
-INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.binary())])
+INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.binary(DIGEST_BYTES))])
+# The record's table is made and written this many files at a time.
+BATCH_ROWS = 1 << 16
+
+
+def _encoded(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True)
 class Folder:
-    """One folder's files, in listing order: names, sizes and mtimes (ns)."""
+    """One folder's files, in listing order: names (UTF-8, in a NumPy array: about 30 bytes a file,
+    where a list of str takes 80), sizes and mtimes (ns)."""
 
     relpath: str
-    names: list[str]
+    names: np.ndarray
     sizes: array
     mtimes: array
+
+    def path(self, row: int) -> str:
+        name = self.names[row].decode("utf-8", "surrogateescape")
+        return f"{self.relpath}/{name}" if self.relpath else name
+
+    def path_array(self, start: int, stop: int) -> pa.Array:
+        """The paths of rows ``start`` to ``stop``, relative to the repository."""
+        names = pa.array(self.names[start:stop], pa.binary())
+        prefix = f"{self.relpath}/" if self.relpath else ""
+        return pc.binary_join_element_wise(_encoded(prefix), names, b"").cast(pa.string())
+
+    @cached_property
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.names, kind="stable")
+        return self.names[order], order
+
+    def rows_of(self, names: list[str]) -> np.ndarray:
+        """The row of each name, -1 where the folder has no such file."""
+        rows = np.full(len(names), -1, dtype=np.int64)
+        if not self.names.size or not names:
+            return rows
+        wanted = np.array([_encoded(name) for name in names], dtype=bytes)
+        sorted_names, order = self._sorted
+        places = np.minimum(np.searchsorted(sorted_names, wanted), len(sorted_names) - 1)
+        found = sorted_names[places] == wanted
+        rows[found] = order[places[found]]
+        return rows
 
 
 @dataclass(frozen=True)
 class Listing:
-    """Every input file with its size and mtime, and one digest of them all."""
+    """Every input file with its size and mtime, and one digest of them all.
+
+    A row is a file's place in the listing: folder by folder, in each in listing order.
+    """
 
     folders: tuple[Folder, ...]
     digest: str
 
     @cached_property
-    def paths(self) -> list[str]:
-        """Every input file's path relative to the repository, in listing order."""
-        return [f"{folder.relpath}/{name}" if folder.relpath else name for folder in self.folders for name in folder.names]
+    def starts(self) -> list[int]:
+        """The first row of each folder, then the number of files."""
+        starts = [0]
+        for folder in self.folders:
+            starts.append(starts[-1] + len(folder.names))
+        return starts
 
-    def table(self, hashes: list[bytes]) -> pa.Table:
-        """The files as the record keeps them, with their SHA-256s (in listing order)."""
+    @cached_property
+    def _folder_at(self) -> dict[str, int]:
+        return {folder.relpath: index for index, folder in enumerate(self.folders)}
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    def path(self, row: int) -> str:
+        """The path of a row, relative to the repository."""
+        index = bisect.bisect_right(self.starts, row) - 1
+        return self.folders[index].path(row - self.starts[index])
+
+    def rows_of(self, paths: list[str]) -> np.ndarray:
+        """The row of each path (relative to the repository), -1 where the listing has no such file."""
+        rows = np.full(len(paths), -1, dtype=np.int64)
+        by_folder: dict[str, list[int]] = {}
+        for index, path in enumerate(paths):
+            by_folder.setdefault(path.rpartition("/")[0], []).append(index)
+        for relpath, indices in by_folder.items():
+            position = self._folder_at.get(relpath)
+            if position is not None:
+                found = self.folders[position].rows_of([paths[index].rpartition("/")[2] for index in indices])
+                rows[indices] = np.where(found < 0, -1, found + self.starts[position])
+        return rows
+
+    def sizes_and_mtimes(self) -> tuple[np.ndarray, np.ndarray]:
         sizes, mtimes = array("q"), array("q")
         for folder in self.folders:
             sizes.extend(folder.sizes)
             mtimes.extend(folder.mtimes)
-        return pa.table([self.paths, pa.array(sizes, pa.int64()), pa.array(mtimes, pa.int64()), hashes], schema=INPUTS_SCHEMA)
+        return np.frombuffer(sizes, dtype=np.int64), np.frombuffer(mtimes, dtype=np.int64)
+
+    def path_array(self) -> pa.ChunkedArray:
+        """Every path, in listing order."""
+        return pa.chunked_array([batch.column(0) for batch in self.batches(None)], pa.string())
+
+    def batches(self, hashes: np.ndarray | None) -> Iterator[pa.RecordBatch]:
+        """The files as the record keeps them (:data:`INPUTS_SCHEMA`) with their SHA-256s (the rows of
+        ``hashes``; None: :data:`UNREADABLE`), :data:`BATCH_ROWS` at most at a time."""
+        for index, folder in enumerate(self.folders):
+            for start in range(0, len(folder.names), BATCH_ROWS):
+                stop = min(start + BATCH_ROWS, len(folder.names))
+                first = self.starts[index]
+                digests = unreadable(stop - start) if hashes is None else hashes[first + start : first + stop]
+                columns = [folder.path_array(start, stop), pa.array(folder.sizes[start:stop], pa.int64()),
+                           pa.array(folder.mtimes[start:stop], pa.int64()), digest_array(digests)]
+                yield pa.RecordBatch.from_arrays(columns, schema=INPUTS_SCHEMA)
+
+
+def unreadable(rows: int) -> np.ndarray:
+    """Digests for ``rows`` files, all :data:`UNREADABLE`: one row of 32 bytes a file."""
+    return np.zeros((rows, DIGEST_BYTES), dtype=np.uint8)
+
+
+def digest_array(digests: np.ndarray) -> pa.FixedSizeBinaryArray:
+    """Rows of 32 bytes as an Arrow array."""
+    data = pa.py_buffer(np.ascontiguousarray(digests, dtype=np.uint8))
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(DIGEST_BYTES), len(digests), [None, data])
+
+
+def digest_rows(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """An Arrow column of 32-byte digests as rows of a NumPy array (a copy that may be written to)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.binary(DIGEST_BYTES))
+    data = np.frombuffer(column.buffers()[1], dtype=np.uint8) if len(column) else np.zeros(0, dtype=np.uint8)
+    return data[column.offset * DIGEST_BYTES : (column.offset + len(column)) * DIGEST_BYTES].reshape(-1, DIGEST_BYTES).copy()
 
 
 def list_inputs(root: Path) -> Listing:
     """The repository's input files as they are now (see the module docstring)."""
     root = Path(root)
-    folders: list[Folder] = [_top_files(root)]
+    digest = hashlib.sha256()
+    folders: list[Folder] = []
+    _add_folder(digest, folders, "", *_top_files(root))
     for top in INPUT_FOLDERS:
         if (root / top).is_dir():
-            _walk(root, top.as_posix(), folders)
-    digest = hashlib.sha256()
-    for folder in folders:
-        digest.update(f"{folder.relpath}\0{len(folder.names)}\0".encode())
-        digest.update("\0".join(folder.names).encode("utf-8", "surrogateescape"))
-        digest.update(folder.sizes.tobytes())
-        digest.update(folder.mtimes.tobytes())
+            _walk(root, top.as_posix(), digest, folders)
     return Listing(tuple(folders), digest.hexdigest())
 
 
-def _top_files(root: Path) -> Folder:
+def _add_folder(digest: Any, folders: list[Folder], relpath: str, names: list[bytes], sizes: array, mtimes: array) -> None:
+    digest.update(f"{relpath}\0{len(names)}\0".encode())
+    digest.update(b"\0".join(names))
+    digest.update(sizes.tobytes())
+    digest.update(mtimes.tobytes())
+    folders.append(Folder(relpath, np.array(names, dtype=bytes) if names else np.array([], dtype="S1"), sizes, mtimes))
+
+
+def _top_files(root: Path) -> tuple[list[bytes], array, array]:
     names, sizes, mtimes = [], array("q"), array("q")
     for path in card.INPUT_PATHS:
         try:
             stat = os.stat(root / path)
         except OSError:
             continue
-        names.append(path.as_posix())
+        names.append(_encoded(path.as_posix()))
         sizes.append(stat.st_size)
         mtimes.append(stat.st_mtime_ns)
-    return Folder("", names, sizes, mtimes)
+    return names, sizes, mtimes
 
 
-def _walk(root: Path, relpath: str, folders: list[Folder]) -> None:
-    """Append the folder's files, then its subfolders' (sorted), depth first."""
+def _walk(root: Path, relpath: str, digest: Any, folders: list[Folder]) -> None:
+    """Add the folder's files, then its subfolders' (sorted), depth first."""
     names, sizes, mtimes, subfolders = [], array("q"), array("q"), []
     handle = os.open(root / relpath, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -118,14 +230,15 @@ def _walk(root: Path, relpath: str, folders: list[Folder]) -> None:
                     stat = entry.stat()
                 except OSError:  # a broken link: listed, so that the build gets to name it
                     stat = os.stat_result((0,) * 10)
-                names.append(entry.name)
+                names.append(_encoded(entry.name))
                 sizes.append(stat.st_size)
                 mtimes.append(stat.st_mtime_ns)
     finally:
         os.close(handle)
-    folders.append(Folder(relpath, names, sizes, mtimes))
+    _add_folder(digest, folders, relpath, names, sizes, mtimes)
+    del names
     for name in sorted(subfolders):
-        _walk(root, f"{relpath}/{name}", folders)
+        _walk(root, f"{relpath}/{name}", digest, folders)
 
 
 def content_digest(data: bytes) -> bytes:
@@ -148,35 +261,38 @@ class Changes:
     whether the paths are the record's."""
 
     changed: frozenset[str]
-    hashes: list[bytes]
+    hashes: np.ndarray
     same_paths: bool
 
 
 def changed_paths(root: Path, listing: Listing, recorded: pa.Table) -> Changes:
     """Compare the listing with the recorded files, hashing only those whose size or mtime differ.
 
-    The usual case, the same paths in the same order, is compared column by column.
+    The usual case, the same paths in the same order, is compared column by column; else each
+    path is looked up among the recorded ones (and the other way round, for the files removed).
     """
-    now = listing.table([UNREADABLE] * len(listing.paths))
-    if now.column("path").equals(recorded.column("path")):
-        moved = pc.or_(pc.not_equal(now.column("size"), recorded.column("size")), pc.not_equal(now.column("mtime_ns"), recorded.column("mtime_ns")))
-        hashes = recorded.column("sha256").to_pylist()
-        changed = set()
-        for row in pc.indices_nonzero(moved).to_pylist():
-            digest = hash_file(root, listing.paths[row])
-            if digest != hashes[row] or digest == UNREADABLE:
-                changed.add(listing.paths[row])
-            hashes[row] = digest
-        return Changes(frozenset(changed), hashes, True)
-    known = dict(zip(recorded.column("path").to_pylist(), zip(*(recorded.column(n).to_pylist() for n in ("size", "mtime_ns", "sha256")))))
-    hashes, changed = [], set(known.keys() - set(listing.paths))
-    for path, size, mtime in zip(listing.paths, now.column("size").to_pylist(), now.column("mtime_ns").to_pylist()):
-        found = known.get(path)
-        digest = found[2] if found is not None and found[:2] == (size, mtime) else hash_file(root, path)
-        if found is None or digest != found[2] or digest == UNREADABLE:
+    paths, (sizes, mtimes) = listing.path_array(), listing.sizes_and_mtimes()
+    before = digest_rows(recorded.column("sha256"))
+    same_paths = paths.equals(recorded.column("path"))
+    if same_paths:
+        at, removed = np.arange(len(listing), dtype=np.int64), []
+    else:
+        at = pc.fill_null(pc.index_in(paths, value_set=recorded.column("path")), -1).to_numpy().astype(np.int64)
+        gone = pc.invert(pc.is_in(recorded.column("path"), value_set=paths))
+        removed = recorded.column("path").filter(gone).to_pylist()
+    known = at >= 0
+    hashes = unreadable(len(listing))
+    hashes[known] = before[at[known]]
+    unmoved = known.copy()
+    unmoved[known] = (recorded.column("size").to_numpy()[at[known]] == sizes[known]) & (recorded.column("mtime_ns").to_numpy()[at[known]] == mtimes[known])
+    changed = set(removed)
+    for row in np.flatnonzero(~unmoved).tolist():
+        path = listing.path(row)
+        digest = hash_file(root, path)
+        if not known[row] or digest != hashes[row].tobytes() or digest == UNREADABLE:
             changed.add(path)
-        hashes.append(digest)
-    return Changes(frozenset(changed), hashes, False)
+        hashes[row] = np.frombuffer(digest, dtype=np.uint8)
+    return Changes(frozenset(changed), hashes, same_paths)
 
 
 def fingerprint(version: str) -> str:

@@ -10,8 +10,12 @@ can tell whether anything changed and redo only what a change touches:
   counts for the card; per config and split, its shards (path, rows, size,
   SHA-256); the card's scores.
 - ``inputs.arrow``: every input file's path, size, mtime and SHA-256, in listing order.
-- ``texts.arrow``: the text hash of every article, by chunk, for the check
-  that no text is in the corpus twice.
+- ``texts.arrow``: the text hash of every article (32 bytes), by chunk, for
+  the check that no text is in the corpus twice.
+
+The two tables are Arrow IPC files, written a batch at a time and read
+memory-mapped: at a million articles they hold some 300 MB, which the build
+then does not keep in its own memory.
 
 Each file is written atomically, the record last, naming the digests of the
 other two; a record whose files do not match (a build killed while writing
@@ -25,21 +29,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyarrow as pa
-import pyarrow.feather as feather
 
 from .. import layout, ner, storage
 from ..stats import Stats
-from .inputs import INPUTS_SCHEMA, RECORD_FORMAT
+from .inputs import DIGEST_BYTES, INPUTS_SCHEMA, RECORD_FORMAT
 
 RECORD_NAME = "record.json"
 INPUTS_NAME = "inputs.arrow"
 TEXTS_NAME = "texts.arrow"
-TEXTS_SCHEMA = pa.schema([("chunk", pa.int32()), ("sha256", pa.string())])
+TEXTS_SCHEMA = pa.schema([("chunk", pa.int32()), ("sha256", pa.binary(DIGEST_BYTES))])
 
 
 @dataclass(frozen=True)
@@ -94,24 +99,21 @@ class BuildRecord:
         return table if table is not None and table.schema.equals(INPUTS_SCHEMA) else None
 
     @cached_property
-    def texts(self) -> list[list[str]] | None:
-        """The text hashes of each chunk's articles; None if unknown (the build validated in full)."""
+    def texts(self) -> pa.Table | None:
+        """The text hash of each article (:data:`TEXTS_SCHEMA`), by chunk; None if unknown (the build validated in full)."""
         table = self._table(TEXTS_NAME)
-        if table is None or table.num_rows == 0:
+        if table is None or table.num_rows == 0 or not table.schema.equals(TEXTS_SCHEMA):
             return None
-        per_chunk: list[list[str]] = [[] for _ in self.chunks]
-        for chunk, text in zip(table.column("chunk").to_pylist(), table.column("sha256").to_pylist()):
-            per_chunk[chunk].append(text)
-        return per_chunk
+        return table
 
     def _table(self, name: str) -> pa.Table | None:
         try:
-            data = (self.folder / name).read_bytes()
-        except OSError:
+            data = pa.memory_map(str(self.folder / name)).read_buffer()
+            if hashlib.sha256(memoryview(data)).hexdigest() != self.digests.get(name):
+                return None
+            return pa.ipc.open_file(data).read_all()
+        except (OSError, pa.ArrowInvalid):
             return None
-        if hashlib.sha256(data).hexdigest() != self.digests.get(name):
-            return None
-        return feather.read_table(pa.BufferReader(data))
 
 
 def read_record(release: Path) -> BuildRecord | None:
@@ -148,17 +150,17 @@ def write_record(
     *,
     fingerprint: str,
     listing: str,
-    inputs: pa.Table,
+    inputs: Iterable[pa.RecordBatch],
     chunks: list[ChunkRecord],
-    texts: list[list[str]] | None,
+    texts: pa.Table | None,
     shards: dict[str, list[ShardRecord]],
     scores: Scores,
 ) -> None:
     """Write the record of a build of ``release`` (which holds its manifest by now)."""
     folder = layout.build_record_path(release)
-    chunk_of_text = [index for index, found in enumerate(texts or []) for _ in found]
-    text_hashes = pa.table([chunk_of_text, [text for found in texts or [] for text in found]], schema=TEXTS_SCHEMA)
-    digests = {name: _write_table(folder / name, table) for name, table in ((INPUTS_NAME, inputs), (TEXTS_NAME, text_hashes))}
+    texts = TEXTS_SCHEMA.empty_table() if texts is None else texts
+    digests = {INPUTS_NAME: _write_table(folder / INPUTS_NAME, INPUTS_SCHEMA, inputs),
+               TEXTS_NAME: _write_table(folder / TEXTS_NAME, TEXTS_SCHEMA, texts.to_batches())}
     data = {
         "format": RECORD_FORMAT,
         "fingerprint": fingerprint,
@@ -177,12 +179,40 @@ def remove_record(release: Path) -> None:
     (layout.build_record_path(release) / RECORD_NAME).unlink(missing_ok=True)
 
 
-def _write_table(path: Path, table: pa.Table) -> str:
-    sink = pa.BufferOutputStream()
-    feather.write_feather(table, sink, compression="uncompressed")
-    data = sink.getvalue().to_pybytes()
-    storage.write_bytes_atomic(path, data)
-    return hashlib.sha256(data).hexdigest()
+def _write_table(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> str:
+    """Write an Arrow IPC file a batch at a time (whole or not at all); its SHA-256."""
+    digest = hashlib.sha256()
+
+    def write(handle: BinaryIO) -> None:
+        with pa.ipc.new_file(pa.PythonFile(_Hashing(handle, digest), mode="w"), schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+
+    storage.write_bytes_atomic(path, write)
+    return digest.hexdigest()
+
+
+class _Hashing:
+    """A file being written that hashes what goes into it."""
+
+    def __init__(self, handle: BinaryIO, digest: Any) -> None:
+        self.handle, self.digest, self.position = handle, digest, 0
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        self.digest.update(view)
+        self.position += view.nbytes
+        return self.handle.write(view)
+
+    def tell(self) -> int:
+        return self.position
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.closed = True  # the file is the caller's to close
 
 
 def _counters_to_json(counts: object) -> dict[str, list]:

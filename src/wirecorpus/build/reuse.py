@@ -20,9 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .. import layout, rows, schema
 from .inputs import Listing, changed_paths
-from .record import BuildRecord, Scores
+from .record import TEXTS_SCHEMA, BuildRecord, Scores
 from .shards import OldRange, OldRows
 
 
@@ -33,9 +37,9 @@ class Reuse:
     release: Path
     previous: BuildRecord | None = None
     dirty: frozenset[int] = frozenset()  # the chunks made from the files, when previous is set
-    hashes: list[bytes] | None = None  # every input file's SHA-256 before the build, in listing order
+    hashes: np.ndarray | None = None  # every input file's SHA-256 before the build, a row each, in listing order
     survey: bool = True
-    texts: set[str] | None = field(default_factory=set)  # of the chunks taken again; None: not known
+    texts: pa.Table | None = field(default_factory=TEXTS_SCHEMA.empty_table)  # of the chunks taken again; None: not known
     starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (config, chunk) -> its first row in the last build
     scores: Scores | None = None  # the last build's, when no file they read changed
 
@@ -66,8 +70,9 @@ def plan_reuse(
     if None in articles:
         return full
     dirty = frozenset(position for position, (_, ids) in enumerate(work) if not articles.isdisjoint(ids))
-    clean_texts = previous.texts
-    texts = None if clean_texts is None else {text for position, found in enumerate(clean_texts) if position not in dirty for text in found}
+    texts = previous.texts
+    if texts is not None:
+        texts = texts.filter(pc.invert(pc.is_in(texts.column("chunk"), value_set=pa.array(sorted(dirty), pa.int32()))))
     # The card's scores read which articles each set covers, the hand sets, and the files of the articles they cover.
     hand_articles = {article for covered in corpus_plan.sets["hand"].values() for article in covered}
     hand_changed = any(path.startswith(f"{layout.ANNOTATIONS_DIR.as_posix()}/hand/") for path in changes.changed)
