@@ -16,6 +16,7 @@ import pytest
 from wirecorpus import schema
 from wirecorpus._version import __version__
 from wirecorpus.build import MANIFEST_NAME, build
+from wirecorpus.article_ids import ArticleIds
 from wirecorpus.release.croissant import CROISSANT_NAME, annotations_per_item
 
 from test_build_release import add_articles
@@ -195,8 +196,8 @@ def test_croissant_config_without_rows_has_no_record_set(release_repo: Path) -> 
 @pytest.mark.parametrize(
     ("sets", "articles", "expected"),
     [
-        ({"hand": {"a1": frozenset("xy")}, "model": {}}, 3, "hand: 0 sets on 1 article, 1 set on 2 articles; model: 0 sets on 3 articles"),
-        ({"hand": {"a1": frozenset("xy"), "a2": frozenset("y")}, "model": {"m": frozenset("xy")}}, 2,
+        ({"hand": {"a1": ArticleIds.of("xy")}, "model": {}}, 3, "hand: 0 sets on 1 article, 1 set on 2 articles; model: 0 sets on 3 articles"),
+        ({"hand": {"a1": ArticleIds.of("xy"), "a2": ArticleIds.of("y")}, "model": {"m": ArticleIds.of("xy")}}, 2,
          "hand: 1 set on 1 article, 2 sets on 1 article; model: 1 set on 2 articles"),
     ],
 )

@@ -114,17 +114,17 @@ def article_ids_on_disk(root: Path) -> set[str]:
 def iter_article_ids(root: Path) -> Iterator[str]:
     """The ids of the article records in the layout, one at a time, from the file names alone
     (ingest lists the corpus once per batch)."""
-    for _, names in _article_record_names(root):
+    for _, names in article_record_names(root):
         yield from (name[: -len(".json")] for name in names)
 
 
 def article_record_paths(root: Path) -> dict[str, str]:
     """Every article record in the layout: article id -> path, in path order (a later path wins an id found twice)."""
-    found = sorted(os.path.join(year, name) for year, names in _article_record_names(root) for name in names)
+    found = sorted(os.path.join(year, name) for year, names in article_record_names(root) for name in names)
     return {os.path.basename(path)[: -len(".json")]: path for path in found}
 
 
-def _article_record_names(root: Path) -> Iterator[tuple[str, list[str]]]:
+def article_record_names(root: Path) -> Iterator[tuple[str, list[str]]]:
     """Each year folder of the corpus and the names of the records in it: the names :func:`article_glob`
     matches (hidden names left out), listed with ``os.scandir``, a third of the time of :mod:`glob`
     on a folder of 70,000 records."""

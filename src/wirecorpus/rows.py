@@ -17,17 +17,20 @@ with a pointer to ``wirecorpus validate``.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from . import gold, layout, schema, splits
+from .article_ids import ArticleIds, byte_array
 from .errors import RepositoryError
 
 ARTICLE_CONFIG = "articles"
@@ -41,22 +44,57 @@ READ_BLOCK_BYTES = 1 << 16  # more than most files hold, so a file takes one rea
 
 
 @dataclass(frozen=True)
+class ArticleRecords:
+    """Where each article record is: its id (sorted) and, beside it, the index of its folder."""
+
+    ids: ArticleIds
+    folder_of: np.ndarray  # int32, one per id
+    folders: list[str]
+
+    @classmethod
+    def list(cls, root: Path) -> ArticleRecords:
+        """The records in the layout, from the file names alone; a later path wins an id found twice."""
+        listed = [(folder, byte_array([name[: -len(".json")].encode("utf-8", "surrogateescape") for name in names]))
+                  for folder, names in layout.article_record_names(root)]
+        folders = sorted(folder for folder, _ in listed)
+        if not listed:
+            return cls(ArticleIds(np.array([], dtype="S1")), np.array([], dtype=np.int32), folders)
+        rank = {folder: index for index, folder in enumerate(folders)}
+        ids = np.concatenate([found for _, found in listed])
+        folder_of = np.concatenate([np.full(len(found), rank[folder], dtype=np.int32) for folder, found in listed])
+        order = np.lexsort((folder_of, ids))
+        ids, folder_of = ids[order], folder_of[order]
+        last = np.append(ids[1:] != ids[:-1], True)
+        return cls(ArticleIds(ids[last]), folder_of[last], folders)
+
+    def paths(self, article_ids: list[str]) -> list[str]:
+        """The record of each article (every one of them in the listing)."""
+        folders = self.folder_of[self.ids.positions(article_ids)]
+        return [f"{self.folders[folder]}{os.sep}{article}.json" for folder, article in zip(folders.tolist(), article_ids)]
+
+
+@dataclass(frozen=True)
 class Plan:
-    """What the rows will be: article ids per split, where their files are, who annotated what."""
+    """What the rows will be: article ids per split, where their files are, who annotated what.
+
+    The ids are kept in arrays (:class:`~wirecorpus.article_ids.ArticleIds`): a plan
+    of a million articles takes some 100 MB, where sets and dicts of str took 500.
+    """
 
     root: Path
-    splits: dict[str, list[str]]
-    article_paths: dict[str, str]  # paths as strings: there is one per file of the corpus
-    sets: dict[str, dict[str, frozenset[str]]]  # kind -> set name -> ids of the articles it covers
+    splits: dict[str, ArticleIds]
+    articles: ArticleRecords
+    sets: dict[str, dict[str, ArticleIds]]  # kind -> set name -> ids of the articles it covers
     gold: dict[str, str]  # article id -> its gold hand set (annotations/gold.json)
 
     def annotation_paths(self, kind: str, article_ids: list[str]) -> tuple[list[int], list[str]]:
         """For each annotation row of ``kind`` over ``article_ids``: the article's index and the file."""
         indices, paths = [], []
         folders = {name: f"{layout.set_folder(self.root, kind=kind, name=name)}{os.sep}" for name in self.sets[kind]}
+        covered = {name: articles.contains(article_ids).tolist() for name, articles in self.sets[kind].items()}
         for index, article in enumerate(article_ids):
-            for name, covered in self.sets[kind].items():
-                if article in covered:
+            for name in self.sets[kind]:
+                if covered[name][index]:
                     indices.append(index)
                     paths.append(f"{folders[name]}{article}.json")
         return indices, paths
@@ -65,16 +103,16 @@ class Plan:
 def plan(root: Path) -> Plan:
     """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
     root = Path(root)
-    article_paths = layout.article_record_paths(root)
-    recorded = splits.read_splits(root)
-    listed = {article for ids in recorded.values() for article in ids}
-    missing = sorted(listed - set(article_paths))
+    articles = ArticleRecords.list(root)
+    recorded = {name: ArticleIds.of(ids) for name, ids in splits.read_splits(root).items()}
+    listed = functools.reduce(ArticleIds.union, recorded.values())
+    missing = listed.difference(articles.ids)
     if missing:
         raise RepositoryError(
             f"{layout.SPLITS_PATH}: lists {len(missing)} article(s) with no file under corpus/, "
             f"e.g. {missing[0]}; run `wirecorpus validate`"
         )
-    unassigned = sorted(set(article_paths) - listed)
+    unassigned = articles.ids.difference(listed)
     if unassigned:
         raise RepositoryError(
             f"{layout.SPLITS_PATH}: {len(unassigned)} article(s) are in no split, e.g. {unassigned[0]}; "
@@ -84,12 +122,12 @@ def plan(root: Path) -> Plan:
         kind: {name: _covered(root, kind, name) for name in layout.annotation_sets(root, kind)}
         for kind in ANNOTATION_CONFIGS
     }
-    return Plan(root, {name: sorted(ids) for name, ids in recorded.items()}, article_paths, sets, gold.read_gold(root))
+    return Plan(root, recorded, articles, sets, gold.read_gold(root))
 
 
-def _covered(root: Path, kind: str, name: str) -> frozenset[str]:
-    folder = layout.set_folder(root, kind=kind, name=name)
-    return frozenset(entry.name[:-5] for entry in os.scandir(folder) if entry.name.endswith(".json"))
+def _covered(root: Path, kind: str, name: str) -> ArticleIds:
+    with os.scandir(layout.set_folder(root, kind=kind, name=name)) as entries:
+        return ArticleIds.of(entry.name[:-5] for entry in entries if entry.name.endswith(".json"))
 
 
 @dataclass(frozen=True)
@@ -113,7 +151,7 @@ def iter_chunks(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> I
             yield make_chunk(split, files, parse_chunk(corpus_plan.root, files), corpus_plan.gold)
 
 
-def chunk_work(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> list[tuple[str, list[str]]]:
+def chunk_work(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> list[tuple[str, ArticleIds]]:
     """The chunks in row order: (split, article ids)."""
     return [
         (split, ids[start : start + chunk_articles])
@@ -134,9 +172,10 @@ class ChunkFiles:
 ChunkPaths = dict[str, tuple[list[int], list[str]]]  # config -> each file's article index in the chunk, and its path
 
 
-def chunk_paths(corpus_plan: Plan, ids: list[str]) -> ChunkPaths:
+def chunk_paths(corpus_plan: Plan, ids: ArticleIds) -> ChunkPaths:
     """Per config, the files a chunk of articles is made of (articles, then each annotator kind)."""
-    paths = {ARTICLE_CONFIG: (list(range(len(ids))), [corpus_plan.article_paths[a] for a in ids])}
+    ids = ids.tolist()
+    paths = {ARTICLE_CONFIG: (list(range(len(ids))), corpus_plan.articles.paths(ids))}
     for kind in ANNOTATION_CONFIGS:
         paths[kind] = corpus_plan.annotation_paths(kind, ids)
     return paths

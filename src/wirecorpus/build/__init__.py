@@ -56,6 +56,7 @@ import pyarrow.compute as pc
 
 from .. import card, layout, ner, rows, schema, storage
 from .._version import __version__
+from ..article_ids import ArticleIds
 from ..errors import BuildError, ExportError, RepositoryError, ValidationFailed
 from ..executor import LocalExecutor, Task, available_cpus
 from ..release import croissant
@@ -194,7 +195,7 @@ class ScreenedChunks:
     corpus_plan: rows.Plan
     context: Context | None
     tagger: ner.Tagger
-    work: list[tuple[str, list[str]]]
+    work: list[tuple[str, ArticleIds]]
     reuse: Reuse
     listing: inputs.Listing
     texts_by_chunk: dict[int, pa.Array | None] = field(default_factory=dict)
@@ -292,11 +293,11 @@ def _start_worker(root: Path, screen: tuple | None, tagger: ner.Tagger, own_proc
     return _Worker(root, tagger, None if screen is None else Context.create(*screen))
 
 
-def _prepare_chunks(worker: _Worker, work: list[tuple[str, list[str], rows.ChunkPaths]]) -> list[PreparedChunk]:
+def _prepare_chunks(worker: _Worker, work: list[tuple[str, ArticleIds, rows.ChunkPaths]]) -> list[PreparedChunk]:
     return [_prepare_chunk(worker, *job) for job in work]
 
 
-def _prepare_chunk(worker: _Worker, split: str, ids: list[str], paths: rows.ChunkPaths) -> PreparedChunk:
+def _prepare_chunk(worker: _Worker, split: str, ids: ArticleIds, paths: rows.ChunkPaths) -> PreparedChunk:
     """A chunk's parts, ``ner`` rows, text hashes and file hashes (see :class:`PreparedChunk`).
 
     The parts hold each article's text once; the rows that repeat it are made by the writer.
@@ -401,7 +402,7 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
     return Made(done, _shard_records(folder, writers, described), scores)
 
 
-def _add_chunk(writers: dict[tuple[str, str], ShardWriter], chunk: rows.Chunk, sentences: ner.SentenceRows, ids: list[str], tags: tuple[str, ...]) -> record.ChunkRecord:
+def _add_chunk(writers: dict[tuple[str, str], ShardWriter], chunk: rows.Chunk, sentences: ner.SentenceRows, ids: ArticleIds, tags: tuple[str, ...]) -> record.ChunkRecord:
     """Give a chunk made from the files to the writers; its record."""
     counts, summary = Stats(), ner.Summary(tags)
     count_chunk(counts, chunk)
@@ -428,7 +429,7 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
     tables = []
     for hand, hand_articles in corpus_plan.sets["hand"].items():
         for model, model_articles in corpus_plan.sets["model"].items():
-            if hand_articles & model_articles:
+            if hand_articles.intersects(model_articles):
                 result = evaluate.evaluate(root=root, gold=f"hand/{hand}", pred=f"model/{model}")
                 tables.append(f"### model/{model} against hand/{hand}\n\n{evaluate.render(result, format='markdown')}")
     return tables

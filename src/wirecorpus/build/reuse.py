@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import layout, rows, schema
+from ..article_ids import ArticleIds
 from .inputs import Listing, changed_paths
 from .record import TEXTS_SCHEMA, BuildRecord, Scores
 from .shards import OldRange, OldRows
@@ -58,7 +59,7 @@ class Reuse:
 
 
 def plan_reuse(
-    root: Path, release: Path, previous: BuildRecord | None, listing: Listing, code: str, corpus_plan: rows.Plan, work: list[tuple[str, list[str]]]
+    root: Path, release: Path, previous: BuildRecord | None, listing: Listing, code: str, corpus_plan: rows.Plan, work: list[tuple[str, ArticleIds]]
 ) -> Reuse:
     """Compare the inputs with the last build's and decide what to make anew (see the module docstring);
     ``work`` is the build's chunks (:func:`wirecorpus.rows.chunk_work` of ``corpus_plan``)."""
@@ -69,7 +70,8 @@ def plan_reuse(
     articles = {layout.article_of_input(path) for path in changes.changed}
     if None in articles:
         return full
-    dirty = frozenset(position for position, (_, ids) in enumerate(work) if not articles.isdisjoint(ids))
+    changed_articles = sorted(articles)
+    dirty = frozenset(position for position, (_, ids) in enumerate(work) if ids.contains(changed_articles).any())
     texts = previous.texts
     if texts is not None:
         texts = texts.filter(pc.invert(pc.is_in(texts.column("chunk"), value_set=pa.array(sorted(dirty), pa.int32()))))
@@ -81,7 +83,7 @@ def plan_reuse(
     return Reuse(release, previous, dirty, changes.hashes, not changes.same_paths, texts, _starts(previous), scores)
 
 
-def _same_chunks(previous: BuildRecord, work: list[tuple[str, list[str]]]) -> bool:
+def _same_chunks(previous: BuildRecord, work: list[tuple[str, ArticleIds]]) -> bool:
     """The chunks are the last build's: the same articles in each (the splits file is unchanged too, or
     the build is a full one anyway, but the record may come from a build of other files)."""
     return len(previous.chunks) == len(work) and all(

@@ -39,8 +39,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import card, layout, schema
 from .._version import __version__
+from ..article_ids import ArticleIds
 from ..splits import SPLITS
 from ..stats import Stats
 
@@ -116,7 +119,7 @@ def croissant_text(
     stats: Stats,
     outputs: list[card.SplitOutput],
     files: Iterable[DescribedFile],
-    sets: dict[str, dict[str, frozenset[str]]],
+    sets: dict[str, dict[str, ArticleIds]],
     *,
     version: str = __version__,
 ) -> str:
@@ -167,7 +170,7 @@ def _licence(what: str, licence: str, url: str | None) -> dict[str, str]:
     return {"@type": "sc:CreativeWork", "name": f"{what}: {licence}", **({"url": url} if url else {})}
 
 
-def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, frozenset[str]]]) -> dict[str, Any]:
+def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, ArticleIds]]) -> dict[str, Any]:
     """The ``rai:`` fields that apply; those drawn from a ``DATASET_CARD.md`` section are left out without it."""
     from ..formats import IMPORT_FORMATS
 
@@ -193,13 +196,14 @@ def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict
     return {name: value for name, value in fields.items() if value}
 
 
-def annotations_per_item(sets: dict[str, dict[str, frozenset[str]]], articles: int) -> str:
+def annotations_per_item(sets: dict[str, dict[str, ArticleIds]], articles: int) -> str:
     """How many annotation sets of each kind cover an article, e.g. ``hand: 1 set on 12 articles, 2 sets on 3``."""
     parts = []
     for kind in layout.ANNOTATOR_KINDS:
-        covering = Counter(article for covered in sets.get(kind, {}).values() for article in covered)
-        per_article = Counter(covering.values())
-        per_article[0] = articles - len(covering)
+        covered = [found.array for found in sets.get(kind, {}).values()]
+        sets_per_article = np.unique(np.concatenate(covered), return_counts=True)[1] if covered else np.array([], dtype=np.int64)
+        per_article = Counter(dict(enumerate(np.bincount(sets_per_article).tolist())))
+        per_article[0] = articles - len(sets_per_article)
         counts = [f"{n} set{'s' if n != 1 else ''} on {count} article{'s' if count != 1 else ''}" for n, count in sorted(per_article.items()) if count]
         parts.append(f"{kind}: {', '.join(counts)}")
     return "; ".join(parts) + " (a set is one annotator's, or one pipeline's, annotations of the article)"

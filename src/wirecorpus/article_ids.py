@@ -1,0 +1,106 @@
+"""Sets of article ids kept compactly: sorted, in one NumPy array of UTF-8 bytes.
+
+A corpus of a million articles has a million ids in each split, in the
+listing of the corpus and in every annotation set that covers it. As Python
+strings in sets and dicts they take some 100 to 200 bytes each; here about
+the length of an id (25 bytes). Lookups are binary searches.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import overload
+
+import numpy as np
+
+# Ids are turned into arrays this many at a time, so that no list of every id is ever made.
+_BLOCK = 1 << 16
+
+
+def _encoded(article: str) -> bytes:
+    return article.encode("utf-8", "surrogateescape")
+
+
+def byte_array(items: list[bytes]) -> np.ndarray:
+    """Byte strings as one array (NumPy finds the width far more slowly than it is told it)."""
+    return np.array(items, dtype=f"S{max(map(len, items), default=1) or 1}")
+
+
+class ArticleIds:
+    """Article ids, sorted and each once, as a read-only sequence of str."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array  # sorted, unique
+
+    @classmethod
+    def of(cls, ids: Iterable[str]) -> ArticleIds:
+        """The ids (in any order, repeats allowed), a block at a time."""
+        pending, blocks = iter(ids), []
+        while block := [_encoded(article) for article in itertools.islice(pending, _BLOCK)]:
+            blocks.append(byte_array(block))
+        return cls(np.unique(np.concatenate(blocks)) if blocks else np.array([], dtype="S1"))
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __bool__(self) -> bool:
+        return len(self.array) > 0
+
+    def __iter__(self) -> Iterator[str]:
+        for start in range(0, len(self.array), _BLOCK):
+            yield from (item.decode("utf-8", "surrogateescape") for item in self.array[start : start + _BLOCK].tolist())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ArticleIds: ...
+
+    def __getitem__(self, index: int | slice) -> str | ArticleIds:
+        if isinstance(index, slice):
+            return ArticleIds(self.array[index])
+        return self.array[index].decode("utf-8", "surrogateescape")
+
+    def __contains__(self, article: object) -> bool:
+        return isinstance(article, str) and bool(self.contains([article])[0])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArticleIds) and np.array_equal(self.array, other.array)
+
+    def __repr__(self) -> str:
+        return f"ArticleIds({len(self)} ids)"
+
+    def tolist(self) -> list[str]:
+        return list(self)
+
+    def positions(self, articles: Iterable[str]) -> np.ndarray:
+        """Where each id is in the sorted ids, -1 for an id that is not there."""
+        wanted = byte_array([_encoded(article) for article in articles])
+        found = np.full(len(wanted), -1, dtype=np.int64)
+        if not len(self.array) or not len(wanted):
+            return found
+        places = np.minimum(np.searchsorted(self.array, wanted), len(self.array) - 1)
+        hit = self.array[places] == wanted
+        found[hit] = places[hit]
+        return found
+
+    def contains(self, articles: Iterable[str]) -> np.ndarray:
+        """For each id, whether it is here."""
+        return self.positions(articles) >= 0
+
+    def contains_each(self, other: ArticleIds) -> np.ndarray:
+        """For each id of ``other``, whether it is here (all in arrays)."""
+        return np.isin(other.array, self.array)
+
+    def intersects(self, other: ArticleIds) -> bool:
+        return bool(len(np.intersect1d(self.array, other.array)))
+
+    def difference(self, other: ArticleIds) -> ArticleIds:
+        """The ids here that are not in ``other``."""
+        return ArticleIds(np.setdiff1d(self.array, other.array, assume_unique=True))
+
+    def union(self, other: ArticleIds) -> ArticleIds:
+        return ArticleIds(np.union1d(self.array, other.array))
