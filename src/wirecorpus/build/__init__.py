@@ -201,9 +201,9 @@ class ScreenedChunks:
     texts_by_chunk: dict[int, pa.Array | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        before = self.reuse.hashes
-        self.digests = inputs.unreadable(len(self.listing)) if before is None else before.copy()
-        self.digest_known = self.digests.any(axis=1)  # UNREADABLE is all zeros: such a file is tried again
+        before = self.reuse.hashes  # this build's own: changed_paths made them for it
+        self.digests = inputs.unreadable(len(self.listing)) if before is None else before
+        self.digest_known = self.digests.view(np.uint64).any(axis=1)  # UNREADABLE is all zeros: such a file is tried again
 
     def __iter__(self) -> Iterator[tuple[rows.Chunk, ner.SentenceRows]]:
         positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]

@@ -149,19 +149,29 @@ class Listing:
 
     def path_array(self) -> pa.ChunkedArray:
         """Every path, in listing order."""
-        return pa.chunked_array([batch.column(0) for batch in self.batches(None)], pa.string())
+        return pa.chunked_array([paths for _, _, paths in self._pieces()], pa.string())
+
+    def same_paths(self, recorded: pa.ChunkedArray) -> bool:
+        """Whether ``recorded`` holds the paths of the listing in its order, compared a piece at a time."""
+        if len(recorded) != len(self):
+            return False
+        return all(pa.chunked_array([paths]).equals(recorded.slice(row, len(paths))) for row, _, paths in self._pieces())
 
     def batches(self, hashes: np.ndarray | None) -> Iterator[pa.RecordBatch]:
         """The files as the record keeps them (:data:`INPUTS_SCHEMA`) with their SHA-256s (the rows of
         ``hashes``; None: :data:`UNREADABLE`), :data:`BATCH_ROWS` at most at a time."""
+        sizes, mtimes = self.sizes_and_mtimes()
+        for row, _, paths in self._pieces():
+            rows = slice(row, row + len(paths))
+            digests = unreadable(len(paths)) if hashes is None else hashes[rows]
+            columns = [paths, pa.array(sizes[rows], pa.int64()), pa.array(mtimes[rows], pa.int64()), digest_array(digests)]
+            yield pa.RecordBatch.from_arrays(columns, schema=INPUTS_SCHEMA)
+
+    def _pieces(self) -> Iterator[tuple[int, Folder, pa.Array]]:
+        """The paths a folder, or :data:`BATCH_ROWS` of one, at a time: (the first one's row, its folder, the paths)."""
         for index, folder in enumerate(self.folders):
             for start in range(0, len(folder.names), BATCH_ROWS):
-                stop = min(start + BATCH_ROWS, len(folder.names))
-                first = self.starts[index]
-                digests = unreadable(stop - start) if hashes is None else hashes[first + start : first + stop]
-                columns = [folder.path_array(start, stop), pa.array(folder.sizes[start:stop], pa.int64()),
-                           pa.array(folder.mtimes[start:stop], pa.int64()), digest_array(digests)]
-                yield pa.RecordBatch.from_arrays(columns, schema=INPUTS_SCHEMA)
+                yield self.starts[index] + start, folder, folder.path_array(start, min(start + BATCH_ROWS, len(folder.names)))
 
 
 def unreadable(rows: int) -> np.ndarray:
@@ -271,15 +281,17 @@ def changed_paths(root: Path, listing: Listing, recorded: pa.Table) -> Changes:
     The usual case, the same paths in the same order, is compared column by column; else each
     path is looked up among the recorded ones (and the other way round, for the files removed).
     """
-    paths, (sizes, mtimes) = listing.path_array(), listing.sizes_and_mtimes()
+    sizes, mtimes = listing.sizes_and_mtimes()
     before = digest_rows(recorded.column("sha256"))
-    same_paths = paths.equals(recorded.column("path"))
+    same_paths = listing.same_paths(recorded.column("path"))
     if same_paths:
         at, removed = np.arange(len(listing), dtype=np.int64), []
     else:
+        paths = listing.path_array()
         at = pc.fill_null(pc.index_in(paths, value_set=recorded.column("path")), -1).to_numpy().astype(np.int64)
         gone = pc.invert(pc.is_in(recorded.column("path"), value_set=paths))
         removed = recorded.column("path").filter(gone).to_pylist()
+        del paths
     known = at >= 0
     hashes = unreadable(len(listing))
     hashes[known] = before[at[known]]
