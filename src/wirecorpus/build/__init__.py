@@ -110,7 +110,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
         reuse = plan_reuse(root, target, previous, listing, code, corpus_plan, work)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger, work, reuse)
+            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory), tagger, work, reuse)
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
             _move_into_place(staging, target)
             record.write_record(target, fingerprint=code, listing=listing.digest, inputs=_input_files(root, listing, reuse, chunks),
@@ -211,7 +211,7 @@ class ScreenedChunks:
             self.texts.update(self.reuse.texts)
         # One chunk (one file changed) is made here: starting worker processes would take longer.
         workers = min(available_cpus(), len(positions)) if len(positions) > 1 else 0
-        screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
+        screen = None if self.context is None else (self.context.root, self.context.inventory)
         task = Task(functools.partial(_start_worker, self.corpus_plan, screen, self.tagger, workers > 0), _prepare_chunks)
         jobs = [self.work[position] for position in positions]
         with LocalExecutor(workers, ahead=AHEAD_PER_WORKER * workers).run(task, jobs) as prepared:
@@ -313,7 +313,7 @@ def _prepare_chunk(worker: _Worker, split: str, ids: list[str]) -> PreparedChunk
 def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: dict[str, pa.Table]) -> list[str] | None:
     batches = {config: Batch([context.relative(p) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
     articles = batches.pop(rows.ARTICLE_CONFIG)
-    screened = screen_batch(articles, list(batches.values()), context.inventory, context.assignment)
+    screened = screen_batch(articles, list(batches.values()), context.inventory)
     return None if screened is None else screened.hashes
 
 
