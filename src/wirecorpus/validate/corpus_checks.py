@@ -51,7 +51,7 @@ def check_splits_members(data: dict[str, list[str]], article_ids: SortedIds, fou
     """
     listed = [article_id for name in splits.SPLITS for article_id in data[name]]
     starts = np.cumsum([0] + [len(data[name]) for name in splits.SPLITS])
-    first = _first_listing(listed)
+    first, assigned = _first_listing(listed)
     repeated = first != np.arange(len(listed))
     unknown = ~article_ids.contains_each(listed)
     for position in np.flatnonzero(repeated | unknown).tolist():
@@ -63,25 +63,24 @@ def check_splits_members(data: dict[str, list[str]], article_ids: SortedIds, fou
             found.add("splits-duplicate", f"{article_id!r} is listed again; it is already in {already}, expected exactly one split", at=at)
         else:
             found.add("splits-unknown-article", f"{article_id!r} has no article record in corpus/", at=at)
-    return SortedIds.of(listed)
+    return assigned
 
 
-def _first_listing(listed: list[str]) -> np.ndarray:
-    """For each position, the first position of the same id (a sort of the ids, not a dict of them)."""
+def _first_listing(listed: list[str]) -> tuple[np.ndarray, SortedIds]:
+    """For each position, the first position of the same id (from a sort of the ids, not a dict of them); and the ids."""
     first = np.arange(len(listed))
     held = in_array_each(listed)
     rows = np.flatnonzero(held)
-    if len(rows):
-        keys = as_array(list(itertools.compress(listed, held)))
-        order = np.argsort(keys, kind="stable")
-        sorted_keys, sorted_rows = keys[order], rows[order]
-        # The sort is stable: each run of one id starts at its first position.
-        starts_run = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
-        first[sorted_rows] = sorted_rows[starts_run][np.cumsum(starts_run) - 1]
+    keys = as_array(list(itertools.compress(listed, held)))
+    order = np.argsort(keys, kind="stable")
+    keys, rows = keys[order], rows[order]
+    # The sort is stable: each run of one id starts at its first position.
+    starts_run = np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]
+    first[rows] = rows[starts_run][np.cumsum(starts_run) - 1]
     others: dict[str, int] = {}
     for row in np.flatnonzero(~held).tolist():
         first[row] = others.setdefault(listed[row], row)
-    return first
+    return first, SortedIds(keys[starts_run], set(others))
 
 
 @check(4)
@@ -134,11 +133,13 @@ class TextRegister:
         if not self._digests:
             return
         digests = np.concatenate(self._digests)
+        self._digests = [digests]
         order = np.argsort(digests, kind="stable")
-        same = np.flatnonzero(digests[order][1:] == digests[order][:-1])
+        ordered = digests[order]
+        same = np.flatnonzero(ordered[1:] == ordered[:-1])
         groups: dict[bytes, list[str]] = {}
-        for row in np.unique(np.concatenate((order[same], order[same + 1]))).tolist():
-            groups.setdefault(bytes(digests[row]), []).append(self._id(row))
+        for at in np.unique(np.concatenate((same, same + 1))).tolist():
+            groups.setdefault(bytes(ordered[at]), []).append(self._id(int(order[at])))
         for ids in groups.values():
             first = min(ids)
             yield from ((article_id, first) for article_id in ids if article_id != first)
