@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from test_build_release import add_articles
 from test_validate_fixtures import FIXTURES, broken_repo, read_problem
 
-from wirecorpus import card, layout, schema
+from wirecorpus import card, layout, schema, splits
 from wirecorpus.build import build
 from wirecorpus.errors import ValidationFailed
 from wirecorpus.validate import REGISTRY, validate
@@ -32,13 +32,15 @@ GOLD = Path("annotations/hand/a1/tass-20200920-693f2c16.json")
 
 
 def fast_path_passes(root: Path, paths: list[Path] | None) -> bool:
-    """Whether the screen would pass these files whole, with the repository's layout and splits."""
+    """Whether the screen would pass these files whole, with the repository's layout and splits
+    (each article's split is checked as its result comes back, as are duplicate texts)."""
     targets = collect(paths, root)
     context = survey(root)
     if context is None or targets.missing or targets.misplaced:
         return False
-    screened = _screen(targets.units, context)
-    return screened is not None and len(set(screened.hashes)) == len(screened.hashes)
+    screened = _screen(list(targets.units()), context)
+    assigned = splits.assignment(root)
+    return screened is not None and len(set(screened.hashes)) == len(screened.hashes) and all(i in assigned for i in screened.ids)
 
 
 def test_validate_screen_passes_the_valid_repo(valid_repo: Path) -> None:
@@ -143,7 +145,7 @@ def mutations(draw, document: dict, inventory: schema.Inventory) -> dict:
 @given(data=st.data())
 def test_validate_screen_never_passes_a_mutation_with_findings(gold_repo: Path, data) -> None:
     original = json.loads((REPO / GOLD).read_text(encoding="utf-8"))
-    context = Context.create(gold_repo, schema.Inventory.load(gold_repo), None)
+    context = Context.create(gold_repo, schema.Inventory.load(gold_repo))
     unit = (("article", str(gold_repo / ARTICLE)), ("annotation", str(gold_repo / GOLD)))
     document = data.draw(mutations(original, context.inventory))
     layout = data.draw(st.sampled_from([{"indent": 2}, {}]))
@@ -175,7 +177,7 @@ MALFORMED = {
 def test_validate_screen_refuses_malformed_files(gold_repo: Path, name: str) -> None:
     raw = (REPO / GOLD).read_bytes()
     assert MALFORMED[name](raw) != raw
-    context = Context.create(gold_repo, schema.Inventory.load(gold_repo), None)
+    context = Context.create(gold_repo, schema.Inventory.load(gold_repo))
     unit = (("article", str(gold_repo / ARTICLE)), ("annotation", str(gold_repo / GOLD)))
     (gold_repo / GOLD).write_bytes(MALFORMED[name](raw))
     try:

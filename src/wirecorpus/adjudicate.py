@@ -92,7 +92,7 @@ def adjudicate(
         raise AdjudicationError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
     target_name = _target_name(target, sources)
     inventory = schema.Inventory.load(root)
-    context = Context.create(root, inventory, None)
+    context = Context.create(root, inventory)
     with storage.repository_lock(root):
         article = _article(root, article_id)
         files = {name: _source(root, name, article) for name in sources}

@@ -108,7 +108,7 @@ def import_annotations(
     if not documents:  # an empty export, or the wrong folder: either way, nothing to say "imported" about
         raise ImportRefused(f"{', '.join(map(str, paths))}: no {format} document to import (no annotated document in the export)")
     report = ImportReport(layers=label_map.layers, dry_run=dry_run, skip_unconvertible=skip_unconvertible)
-    context = Context.create(root, inventory, None)
+    context = Context.create(root, inventory)
     with storage.repository_lock(root):
         plan = _Plan(root, inventory, label_map, context, annotator, new_articles, replace)
         for document in documents:

@@ -106,11 +106,6 @@ def article_files(root: Path) -> list[Path]:
     return sorted((Path(root) / CORPUS_DIR).glob("*/*/*.json"))
 
 
-def article_ids_on_disk(root: Path) -> set[str]:
-    """The ids of every article record in the layout, from the file names alone (nothing is read)."""
-    return set(iter_article_ids(root))
-
-
 def iter_article_ids(root: Path) -> Iterator[str]:
     """The ids of the article records in the layout, one at a time, from the file names alone
     (ingest lists the corpus once per batch)."""

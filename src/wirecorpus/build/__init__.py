@@ -113,7 +113,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
         reuse = plan_reuse(root, target, previous, listing, code, corpus_plan, work)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory, None), tagger, work, reuse, listing)
+            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory), tagger, work, reuse, listing)
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
             _move_into_place(staging, target)
             record.write_record(target, fingerprint=code, listing=listing.digest, inputs=listing.batches(chunks.input_digests(root)),
@@ -213,7 +213,7 @@ class ScreenedChunks:
             self._validate_in_full()
         # One chunk (one file changed) is made here: starting worker processes would take longer.
         workers = min(available_cpus(), len(positions)) if len(positions) > 1 else 0
-        screen = None if self.context is None else (self.context.root, self.context.inventory, self.context.assignment)
+        screen = None if self.context is None else (self.context.root, self.context.inventory)
         task = Task(functools.partial(_start_worker, self.corpus_plan.root, screen, self.tagger, workers > 0), _prepare_chunks)
         # Each job names its files, so that the workers never touch the plan: a forked worker that
         # looked articles up in it would make its own copy of the pages, as large as the corpus.
@@ -333,7 +333,7 @@ def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: d
     """The text hashes (32 bytes each) of the chunk's articles if the screen passes its files, else None."""
     batches = {config: Batch([context.relative(p) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
     articles = batches.pop(rows.ARTICLE_CONFIG)
-    screened = screen_batch(articles, list(batches.values()), context.inventory, context.assignment)
+    screened = screen_batch(articles, list(batches.values()), context.inventory)
     return None if screened is None else pa.array([bytes.fromhex(text) for text in screened.hashes], record.TEXTS_SCHEMA.field("sha256").type)
 
 

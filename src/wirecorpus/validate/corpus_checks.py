@@ -9,11 +9,16 @@ name. What the layout cannot rule out is checked here.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Container, Iterator
 from typing import Any
+
+import numpy as np
 
 from .. import layout, splits
 from .registry import Collector, check
 from .shapes import json_type
+from .sorted_ids import SortedIds, as_array, in_array_each
 
 
 @check(2)
@@ -37,33 +42,55 @@ def check_splits_shape(data: Any, found: Collector) -> dict[str, list[str]] | No
 
 
 @check(4)
-def check_splits_members(data: dict[str, list[str]], article_ids: set[str], found: Collector) -> dict[str, str]:
-    """Every id in corpus/splits.json names an article, once; returns article id -> split.
+def check_splits_members(data: dict[str, list[str]], article_ids: SortedIds, found: Collector) -> SortedIds:
+    """Every id in corpus/splits.json names an article, once; returns the ids it lists.
 
     Emits:
         splits-unknown-article (error): corpus/splits.json names an article that has no record in corpus/.
         splits-duplicate (error): corpus/splits.json lists an article more than once (twice in a split, or in both).
     """
-    assignment: dict[str, str] = {}
-    for name in splits.SPLITS:
-        for index, article_id in enumerate(data[name]):
-            if article_id in assignment:
-                found.add("splits-duplicate", f"{article_id!r} is listed again; it is already in {assignment[article_id]}, expected exactly one split", at=(name, index))
-                continue
-            assignment[article_id] = name
-            if article_id not in article_ids:
-                found.add("splits-unknown-article", f"{article_id!r} has no article record in corpus/", at=(name, index))
-    return assignment
+    listed = [article_id for name in splits.SPLITS for article_id in data[name]]
+    starts = np.cumsum([0] + [len(data[name]) for name in splits.SPLITS])
+    first, assigned = _first_listing(listed)
+    repeated = first != np.arange(len(listed))
+    unknown = ~article_ids.contains_each(listed)
+    for position in np.flatnonzero(repeated | unknown).tolist():
+        split = int(np.searchsorted(starts, position, side="right")) - 1
+        at = (splits.SPLITS[split], position - int(starts[split]))
+        article_id = listed[position]
+        if repeated[position]:
+            already = splits.SPLITS[int(np.searchsorted(starts, first[position], side="right")) - 1]
+            found.add("splits-duplicate", f"{article_id!r} is listed again; it is already in {already}, expected exactly one split", at=at)
+        else:
+            found.add("splits-unknown-article", f"{article_id!r} has no article record in corpus/", at=at)
+    return assigned
+
+
+def _first_listing(listed: list[str]) -> tuple[np.ndarray, SortedIds]:
+    """For each position, the first position of the same id (from a sort of the ids, not a dict of them); and the ids."""
+    first = np.arange(len(listed))
+    held = in_array_each(listed)
+    rows = np.flatnonzero(held)
+    keys = as_array(list(itertools.compress(listed, held)))
+    order = np.argsort(keys, kind="stable")
+    keys, rows = keys[order], rows[order]
+    # The sort is stable: each run of one id starts at its first position.
+    starts_run = np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]
+    first[rows] = rows[starts_run][np.cumsum(starts_run) - 1]
+    others: dict[str, int] = {}
+    for row in np.flatnonzero(~held).tolist():
+        first[row] = others.setdefault(listed[row], row)
+    return first, SortedIds(keys[starts_run], set(others))
 
 
 @check(4)
-def check_split_member(article_id: str, assignment: dict[str, str], found: Collector) -> None:
+def check_split_member(article_id: str, assigned: Container[str], found: Collector) -> None:
     """An article is assigned to a split.
 
     Emits:
         split-missing (error): an article is in no split of corpus/splits.json; `wirecorpus ingest` (even with no FILE) gives it its split.
     """
-    if article_id not in assignment:
+    if article_id not in assigned:
         found.add(
             "split-missing",
             f"{article_id!r} is in no split of {layout.SPLITS_PATH.as_posix()}; expected it in exactly one of {', '.join(splits.SPLITS)}. "
@@ -73,15 +100,60 @@ def check_split_member(article_id: str, assignment: dict[str, str], found: Colle
 
 
 @check(4)
-def check_unique_text(article_id: str, text_sha256: str, first_by_text: dict[str, tuple[str, str]], found: Collector) -> None:
-    """No two articles have the same text; the first seen (by path) is kept in ``first_by_text``.
+def check_unique_text(article_id: str, first_id: str, found: Collector) -> None:
+    """No two articles have the same text; of those that do, the one with the smallest id is the first.
 
     Emits:
         duplicate-text (error): an article has the same text as another article of the corpus.
     """
-    first = first_by_text.setdefault(text_sha256, (article_id, found.path))
-    if first[0] != article_id:
-        found.add("duplicate-text", f"the text of {article_id!r} is the text of {first[0]!r} ({first[1]}); expected each text once", at=("text",))
+    found.add("duplicate-text", f"the text of {article_id!r} is the text of {first_id!r} ({layout.article_relpath_of_id(first_id)}); expected each text once", at=("text",))
+
+
+# Articles held as Python strings before they go to the arrays: few, as each costs some 200 bytes.
+_TEXT_CHUNK = 4096
+
+
+class TextRegister:
+    """The text hash and id of every article that passed level 3, in arrays (32 bytes and the id's length each),
+    for finding the texts seen twice once every article is checked."""
+
+    def __init__(self) -> None:
+        self._digests: list[np.ndarray] = []
+        self._ids: list[np.ndarray] = []
+        self._pending: list[tuple[str, str]] = []
+
+    def add(self, article_id: str, text_sha256: str) -> None:
+        self._pending.append((article_id, text_sha256))
+        if len(self._pending) == _TEXT_CHUNK:
+            self._flush()
+
+    def repeated(self) -> Iterator[tuple[str, str]]:
+        """Each article whose text an article with a smaller id has, with that id (the first)."""
+        self._flush()
+        if not self._digests:
+            return
+        digests = np.concatenate(self._digests)
+        self._digests = [digests]
+        order = np.argsort(digests, kind="stable")
+        ordered = digests[order]
+        same = np.flatnonzero(ordered[1:] == ordered[:-1])
+        groups: dict[bytes, list[str]] = {}
+        for at in np.unique(np.concatenate((same, same + 1))).tolist():
+            groups.setdefault(bytes(ordered[at]), []).append(self._id(int(order[at])))
+        for ids in groups.values():
+            first = min(ids)
+            yield from ((article_id, first) for article_id in ids if article_id != first)
+
+    def _flush(self) -> None:
+        if self._pending:
+            ids, hashes = zip(*self._pending)
+            # The ids passed the id rule, so they are ASCII.
+            self._ids.append(as_array(list(ids)))
+            self._digests.append(np.frombuffer(bytes.fromhex("".join(hashes)), dtype="S32"))
+            self._pending.clear()
+
+    def _id(self, row: int) -> str:
+        return self._ids[row // _TEXT_CHUNK][row % _TEXT_CHUNK].decode("ascii")
 
 
 @check(4)

@@ -7,6 +7,7 @@ exists and its set has a file for it, at level 4, since that takes the layout.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def check_gold_shape(data: Any, found: Collector) -> dict[str, str] | None:
 
 
 @check(4)
-def check_gold_members(gold: dict[str, str], article_ids: set[str], root: Path, found: Collector) -> None:
+def check_gold_members(gold: dict[str, str], article_ids: Container[str], root: Path, found: Collector) -> None:
     """Every article annotations/gold.json names exists, and the hand set it names has a file for it.
 
     Emits:
@@ -51,7 +52,7 @@ def check_gold_members(gold: dict[str, str], article_ids: set[str], root: Path, 
             found.add("gold-set-missing", f"the gold of {article_id!r} is hand/{name}, but there is no {expected}", at=(article_id,))
 
 
-def check_gold_file(root: Path, article_ids: set[str]) -> list[Finding]:
+def check_gold_file(root: Path, article_ids: Container[str]) -> list[Finding]:
     """The findings for annotations/gold.json (there is one when this is called); ``article_ids``: the articles on disk."""
     found = Collector(layout.GOLD_PATH.as_posix())
     text, data = read_json_file(root / layout.GOLD_PATH, found)

@@ -5,7 +5,9 @@ are checked a batch at a time: first by the screen (:mod:`.screen`), which
 passes a batch with nothing to report in bulk, and, for a batch it is not
 sure of, unit by unit, level by level, which is where every finding comes
 from. A large corpus is checked by worker processes (:class:`~wirecorpus.executor.LocalExecutor`); the
-corpus-wide state (text hashes, for duplicate texts) stays in the calling process.
+corpus checks (splits, duplicate texts) are the calling process's, made from
+each checked article's id and text hash as the results come back, so that a
+worker holds nothing of the corpus but its batch.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,13 +39,14 @@ from .annotations import (
     check_spans,
 )
 from .articles import check_article
-from .corpus_checks import check_split_member, check_splits_members, check_splits_shape, check_unique_text, report_misplaced
+from .corpus_checks import TextRegister, check_split_member, check_splits_members, check_splits_shape, check_unique_text, report_misplaced
 from .files import read_json_file
 from .gold_checks import check_gold_file
 from .registry import Collector, Finding
 from .screen import Batch, ScreenedArticles, screen_batch
 from .shapes import Shape, check_record, compile_shape
-from .targets import ANNOTATION, ARTICLE, collect
+from .sorted_ids import SortedIds
+from .targets import ANNOTATION, ARTICLE, Targets, collect, regular
 
 # Below this many units a pool costs more to start than it saves.
 POOL_MIN_UNITS = 2000
@@ -76,14 +80,13 @@ class Context:
 
     root: Path
     inventory: schema.Inventory
-    assignment: dict[str, str] | None  # article id -> split; None when corpus/splits.json is unusable
     article_shape: Shape
     annotation_shape: Shape
 
     @classmethod
-    def create(cls, root: Path, inventory: schema.Inventory, assignment: dict[str, str] | None) -> Context:
+    def create(cls, root: Path, inventory: schema.Inventory) -> Context:
         shape = functools.partial(compile_shape, inventory=inventory)
-        return cls(root, inventory, assignment, shape(schema.Article), shape(schema.AnnotationFile))
+        return cls(root, inventory, shape(schema.Article), shape(schema.AnnotationFile))
 
     def relative(self, path: str) -> str:
         prefix = str(self.root) + os.sep
@@ -110,21 +113,26 @@ def validate(paths: list[Path] | None = None, *, root: Path, workers: int | None
         found = Collector(path)
         read_json_file(Path(path), found)
         report.findings += found.findings()
-    assignment = None
+    assigned = None
     if targets.splits:
-        assignment = _check_splits_file(root, report)
+        assigned = _check_splits_file(root, report)
     if targets.gold:
         report.files += 1
-        report.findings += check_gold_file(root, layout.article_ids_on_disk(root))
-    context = Context.create(root, inventory, assignment)
-    first_by_text: dict[str, tuple[str, str]] = {}
+        report.findings += check_gold_file(root, SortedIds.of(layout.iter_article_ids(root)))
+    context = Context.create(root, inventory)
+    texts = TextRegister()
     with _cycle_collector_paused():
-        for result in _results(targets.units, context, workers):
+        for result in _results(targets, context, workers):
             report.findings += result.findings
             for article_id, path, text_hash in result.articles:
-                found = Collector(path)
-                check_unique_text(article_id, text_hash, first_by_text, found)
-                report.findings += found.findings()
+                if assigned is not None:
+                    report.findings += _split_findings(article_id, path, assigned, root)
+                texts.add(article_id, text_hash)
+    for article_id, first_id in texts.repeated():
+        # An article past level 3 lies where its id says.
+        found = Collector(layout.article_relpath_of_id(article_id))
+        check_unique_text(article_id, first_id, found)
+        report.findings += found.findings()
     for path in targets.misplaced:
         found = Collector(context.relative(path))
         report_misplaced(found)
@@ -145,44 +153,56 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_splits_file(root: Path, report: ValidationReport, article_ids: set[str] | None = None) -> dict[str, str] | None:
-    """Check corpus/splits.json; return its assignment ({} when there is no file, None when unusable).
+def _check_splits_file(root: Path, report: ValidationReport, article_ids: SortedIds | None = None) -> SortedIds | None:
+    """Check corpus/splits.json; return the ids it assigns a split (none when there is no file, None when unusable).
 
     ``article_ids``: the ids of the articles on disk, when already known.
     """
     path = root / layout.SPLITS_PATH
     if not path.exists():
-        return {}
+        return SortedIds.of(())
     report.files += 1
     found = Collector(layout.SPLITS_PATH.as_posix())
     text, data = read_json_file(path, found)
-    assignment = None
+    assigned = None
     # text None: the file failed level 1; data None with a text: it holds JSON null.
     if text is not None and check_splits_shape(data, found) is not None:
-        assignment = check_splits_members(data, layout.article_ids_on_disk(root) if article_ids is None else article_ids, found)
+        assigned = check_splits_members(data, SortedIds.of(layout.iter_article_ids(root)) if article_ids is None else article_ids, found)
     report.findings += found.findings(text=text, data=data)
-    return assignment
+    return assigned
 
 
-def _results(units: list, context: Context, workers: int | None) -> Iterable[UnitResult]:
+def _split_findings(article_id: str, path: str, assigned: SortedIds, root: Path) -> list[Finding]:
+    """split-missing for an article (past level 3, so ``path`` is where its id puts it) that is in no split."""
+    found = Collector(path)
+    check_split_member(article_id, assigned, found)
+    if not found.pending:
+        return []
+    # The finding's line is that of the id: the file is read again for it, where a worker would send every file's lines.
+    text, data = read_json_file(root / path, Collector(path))
+    return found.findings(text=text, data=data)
+
+
+def _results(targets: Targets, context: Context, workers: int | None) -> Iterable[UnitResult]:
     workers = workers or available_cpus()
-    if workers <= 1 or len(units) < POOL_MIN_UNITS:
-        batches = (units[start : start + BATCH_UNITS] for start in range(0, len(units), BATCH_UNITS))
+    units = targets.units()
+    if workers <= 1 or targets.unit_count < POOL_MIN_UNITS:
+        batches = iter(lambda: list(itertools.islice(units, BATCH_UNITS)), [])
         return (result for batch in batches for result in check_batch(batch, context))
     return _pooled(units, context, workers)
 
 
-def _pooled(units: list, context: Context, workers: int) -> Iterator[UnitResult]:
+def _pooled(units: Iterator[tuple[tuple[str, str], ...]], context: Context, workers: int) -> Iterator[UnitResult]:
     # The shapes hold generated functions, which do not pickle: each worker makes its own.
-    setup = functools.partial(_worker_context, context.root, context.inventory, context.assignment)
+    setup = functools.partial(_worker_context, context.root, context.inventory)
     with LocalExecutor(workers).run(Task(setup, _check_units), units, batch_size=BATCH_UNITS) as results:
         yield from results
 
 
-def _worker_context(root: Path, inventory: schema.Inventory, assignment: dict[str, str] | None) -> Context:
+def _worker_context(root: Path, inventory: schema.Inventory) -> Context:
     gc.disable()  # as in _cycle_collector_paused; a worker does nothing else
     pa.set_cpu_count(1)  # the workers are the parallelism; Arrow threads in each only add overhead
-    return Context.create(root, inventory, assignment)
+    return Context.create(root, inventory)
 
 
 def _check_units(context: Context, units: list[tuple[tuple[str, str], ...]]) -> list[UnitResult]:
@@ -199,7 +219,7 @@ def check_batch(units: list[tuple[tuple[str, str], ...]], context: Context) -> l
 
 def _screen(units: list[tuple[tuple[str, str], ...]], context: Context) -> ScreenedArticles | None:
     """The articles of units that have nothing to report, or None when the screen is not sure."""
-    if not all(map(_regular, units)):
+    if not all(map(regular, units)):
         return None
     article_paths = [unit[0][1] for unit in units]
     annotation_paths = [path for unit in units for _, path in unit[1:]]
@@ -211,7 +231,7 @@ def _screen(units: list[tuple[tuple[str, str], ...]], context: Context) -> Scree
         annotations = Batch([context.relative(p) for p in annotation_paths], annotation_bytes, parse_records(annotation_bytes, schema.AnnotationFile), article_rows)
     except (OSError, pa.ArrowInvalid):
         return None
-    return screen_batch(articles, [annotations], context.inventory, context.assignment)
+    return screen_batch(articles, [annotations], context.inventory)
 
 
 def check_unit(unit: tuple[tuple[str, str], ...], context: Context) -> UnitResult:
@@ -244,21 +264,16 @@ def survey(root: Path) -> Context | None:
     """
     root = Path(root).resolve()
     targets = collect(None, root)
-    if targets.misplaced or targets.missing or not all(map(_regular, targets.units)):
+    if targets.misplaced or targets.missing or not targets.all_regular():
         return None
     report = ValidationReport()
-    article_ids = {os.path.basename(unit[0][1])[: -len(".json")] for unit in targets.units}
-    assignment = _check_splits_file(root, report, article_ids)
+    article_ids = targets.article_ids()
+    assigned = _check_splits_file(root, report, article_ids)
     if targets.gold:
         report.findings += check_gold_file(root, article_ids)
-    if report.findings or assignment is None:
+    if report.findings or assigned is None:
         return None
-    return Context.create(root, schema.Inventory.load(root), assignment)
-
-
-def _regular(unit: tuple[tuple[str, str], ...]) -> bool:
-    """An article record with the annotation files named after it."""
-    return unit[0][0] == ARTICLE and all(kind == ANNOTATION for kind, _ in unit[1:])
+    return Context.create(root, schema.Inventory.load(root))
 
 
 def _article_levels(data: Any, path: str, context: Context, found: Collector, texts: dict, result: UnitResult) -> None:
@@ -271,8 +286,6 @@ def _article_levels(data: Any, path: str, context: Context, found: Collector, te
     check_article(data, path, text_hash, found)
     if found.errors():
         return
-    if context.assignment is not None:
-        check_split_member(data["id"], context.assignment, found)
     result.articles.append((data["id"], path, text_hash))
 
 
@@ -314,7 +327,7 @@ def _article_for(article_id: str, context: Context, texts: dict[str, ArticleText
 @functools.lru_cache(maxsize=4)
 def _record_context(root: Path, schema_stamp: tuple[int, int]) -> Context:
     """A context for checking single records, made once per state of annotations/schema.json."""
-    return Context.create(root, schema.Inventory.load(root), None)
+    return Context.create(root, schema.Inventory.load(root))
 
 
 def record_errors(root: Path, text: str, data: Any, record: type, *, path: str, article: schema.Article | None = None) -> list[Finding]:

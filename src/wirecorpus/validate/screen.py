@@ -4,10 +4,10 @@ Nearly every file of a large corpus is clean. The screen parses a batch of
 article records and annotation files with Arrow's JSON reader against the
 record types of :mod:`wirecorpus.schema` (strictly: an unknown field, a
 repeated field or a value of the wrong type fails the parse) and checks the
-batch as arrays: levels 1 to 3 and an article's split. It answers only
-"clean" or "not sure"; it never makes a finding. A batch it is not sure of goes
-to the level-by-level checks, which alone say what is wrong, so every message
-is theirs.
+batch as arrays: levels 1 to 3 (the corpus checks of level 4 are the calling
+process's). It answers only "clean" or "not sure"; it never makes a finding. A
+batch it is not sure of goes to the level-by-level checks, which alone say what
+is wrong, so every message is theirs.
 
 Arrow reads a missing key as null, like an explicit null. That is harmless for a
 field that must be present and not null (any null fails the screen) and for one
@@ -31,7 +31,6 @@ import pyarrow.compute as pc
 from .. import layout, schema
 from .annotations import ID_PREFIXES, LAYER_SPANS, check_identity
 from .articles import check_article
-from .corpus_checks import check_split_member
 from .registry import Collector
 from .shapes import is_iso_date
 
@@ -55,9 +54,9 @@ class Batch:
     article_rows: list[int] | None = None
 
 
-def screen_batch(articles: Batch, annotations: list[Batch], inventory: schema.Inventory, assignment: dict[str, str] | None) -> ScreenedArticles | None:
-    """The articles of a batch of files that has nothing to report; None when the screen is not sure."""
-    screened = screen_articles(articles.table, articles.paths, articles.contents, inventory, assignment)
+def screen_batch(articles: Batch, annotations: list[Batch], inventory: schema.Inventory) -> ScreenedArticles | None:
+    """The articles of a batch of files that has nothing to report up to level 3; None when the screen is not sure."""
+    screened = screen_articles(articles.table, articles.paths, articles.contents, inventory)
     if screened is None:
         return None
     for batch in annotations:
@@ -66,8 +65,8 @@ def screen_batch(articles: Batch, annotations: list[Batch], inventory: schema.In
     return screened
 
 
-def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], inventory: schema.Inventory, assignment: dict[str, str] | None) -> ScreenedArticles | None:
-    """Article records with nothing to report (``assignment`` None: splits not checked); else None."""
+def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], inventory: schema.Inventory) -> ScreenedArticles | None:
+    """Article records with nothing to report up to level 3; else None."""
     if not _files_pass(table, contents, schema.Article, inventory):
         return None
     columns = {name: table.column(name).to_pylist() for name in ("id", "source", "date", "text", "text_sha256")}
@@ -78,8 +77,6 @@ def screen_articles(table: pa.Table, paths: list[str], contents: list[bytes], in
         if not is_iso_date(data["date"]):
             return None
         check_article(data, path, hashes[row], found)
-        if assignment is not None:
-            check_split_member(data["id"], assignment, found)
         if found.pending:
             return None
     return ScreenedArticles(columns["id"], list(paths), columns["text"], hashes)
