@@ -20,10 +20,11 @@ disk for the whole batch instead of one per file, each file still whole or absen
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -99,15 +100,18 @@ def _file_to_write(path: Path) -> Path:
     return path
 
 
-def _temporary_sibling(path: Path, data: bytes, *, flush: bool) -> str:
-    """A new hidden file beside ``path`` holding ``data`` (flushed to disk if ``flush``); its name."""
+def _temporary_sibling(path: Path, data: bytes | Iterable[bytes], *, flush: bool) -> str:
+    """A new hidden file beside ``path`` holding ``data`` or its chunks (flushed to disk if ``flush``); its name.
+
+    The file is removed if anything goes wrong, the making of a chunk included."""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             if flush:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -150,6 +154,15 @@ def _flush_folder(folder: Path) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text (``\\n`` line ends as given) whole or not at all."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
+    """Write UTF-8 lines (each with its line end) as :func:`write_text_atomic` writes their text,
+    a few thousand at a time, so that the whole text is never in memory."""
+    path = _file_to_write(path)
+    lines = iter(lines)
+    chunks = iter(lambda: "".join(itertools.islice(lines, 8192)).encode("utf-8"), b"")
+    _rename_into_place({path: _temporary_sibling(path, chunks, flush=True)})
 
 
 def existing_bytes(path: Path) -> bytes | None:
