@@ -228,9 +228,9 @@ def ingest_batches(
     options = {"root": root, "source": source, "lang": lang, "license": license}
     files = raw_files(paths)
     batch = list(itertools.islice(files, batch_size))
-    listing = None  # the corpus's article ids, kept from batch to batch
+    kept = None  # what the run knows of the corpus, kept from batch to batch
     while True:
-        results, assigned, listing = _store(root, [_attempt(_read_file, path, **options) for path in batch], listing)
+        results, assigned, kept = _store(root, [_attempt(_read_file, path, **options) for path in batch], kept)
         yield _batch_report(batch, results, assigned)
         batch = list(itertools.islice(files, batch_size))
         if not batch:
@@ -397,31 +397,40 @@ class _Batch:
             raise IngestError(f"{name}: {layout.relative(self.root, path)} holds other bytes than its name says; refusing to overwrite it")
 
 
+@dataclass
+class _Kept:
+    """What one run knows of the corpus from batch to batch: its listing and its recorded splits."""
+
+    listing: Listing
+    recorded: splits.RecordedSplits
+
+
 def _store(
-    root: Path, prepared: list[Prepared | IngestError], listing: Listing | None = None
-) -> tuple[list[Ingested | IngestError], dict[str, str], Listing]:
+    root: Path, prepared: list[Prepared | IngestError], kept: _Kept | None = None
+) -> tuple[list[Ingested | IngestError], dict[str, str], _Kept]:
     """Write the new articles, then give every article on disk without a split its split; all under the lock.
 
-    ``listing``: the corpus as the run's previous batch left it, listed again if
-    another command wrote to it since; returned with this batch's articles added.
-    Only when it is listed are the articles in no split looked for: every batch
-    gives a split to each article it lists or adds.
+    ``kept``: the corpus as the run's previous batch left it, each part read
+    again if another command wrote to it since; returned with this batch's
+    articles added. Only when the corpus is listed are the articles in no split
+    looked for: every batch gives a split to each article it lists or adds.
     """
     with storage.repository_lock(root):
-        candidates = {item.article.id for item in prepared if isinstance(item, Prepared)}
-        recorded = splits.recorded_among(root, candidates)  # a splits file that cannot be read stops the run before anything is written
+        # A splits file that cannot be read stops the run here, before anything is written.
+        recorded = kept.recorded if kept is not None and kept.recorded.is_current(root) else splits.RecordedSplits.read(root)
+        listing = kept.listing if kept is not None and kept.listing.is_current(root) else None
         unsplit: list[str] = []
-        if listing is None or not listing.is_current(root):
+        if listing is None:
             listing = Listing.take(root)
-            unsplit = listing.missing_from(splits.recorded_id_chunks(root))
+            unsplit = listing.missing_from(recorded)
         prefixes = {item.article.text_sha256[:8] for item in prepared if isinstance(item, Prepared)}
         batch = _Batch(root, listing.with_hashes(prefixes), unsplit)
         results = [item if isinstance(item, IngestError) else _attempt(_store_one, item, batch) for item in prepared]
         storage.write_files_durably(batch.files)
         added = {article.id for article in batch.articles.values()}
-        assigned = splits.record_unassigned(root, (added - recorded) | set(unsplit))
+        assigned = recorded.add_unassigned(root, added | set(unsplit))
         listing.add(root, added)
-    return results, assigned, listing
+    return results, assigned, _Kept(listing, recorded)
 
 
 def _store_one(candidate: Prepared, batch: _Batch) -> Ingested:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import layout
+from .splits import RecordedSplits, bytes_array
 
 _NO_HASH = -1  # an id whose last 8 characters are not lower-case hex: no text hash has them
 Stamp = tuple[tuple[str, int, int], ...]
@@ -46,7 +47,7 @@ class Listing:
         """Add ids (ones this run wrote, under the lock it still holds) and stamp the disk anew."""
         pending, chunks = iter(article_ids), []
         while chunk := [article.encode("utf-8") for _, article in zip(range(_CHUNK), pending)]:
-            chunks.append(_bytes_array(chunk))  # a few thousand at a time: never a list of every id
+            chunks.append(bytes_array(chunk))  # a few thousand at a time: never a list of every id
         if chunks:
             new = np.concatenate(chunks)
             order = np.argsort(new, kind="stable")
@@ -64,37 +65,17 @@ class Listing:
             found.setdefault(item[-8:].decode("ascii"), []).append(item.decode("utf-8"))
         return found
 
-    def missing_from(self, recorded_chunks: Iterable[list[str]]) -> list[str]:
-        """The ids that are in none of the chunks of recorded ids, in sorted order."""
-        covered = np.zeros(len(self.ids) + 1, dtype=np.int64)  # +1 where a run of one id starts, -1 after it
-        for chunk in recorded_chunks:
-            encoded = _bytes_array([item for item in map(_encoded, chunk) if item is not None and len(item) <= self.ids.itemsize])
-            starts, ends = np.searchsorted(self.ids, encoded, "left"), np.searchsorted(self.ids, encoded, "right")
-            np.add.at(covered, starts, 1)
-            np.add.at(covered, ends, -1)
-        return [item.decode("utf-8") for item in self.ids[np.cumsum(covered[:-1]) == 0]]
+    def missing_from(self, recorded: RecordedSplits) -> list[str]:
+        """The ids that are in no recorded split, in sorted order."""
+        return [item.decode("utf-8") for item in self.ids[~recorded.holds(self.ids)]]
 
 
 _CHUNK = 65536
 
 
-def _bytes_array(items: list[bytes]) -> np.ndarray:
-    """The items as one array (numpy finds the width far more slowly than it is told it)."""
-    return np.array(items, dtype=f"S{max(map(len, items), default=1) or 1}")
-
-
 def _text_hash(article: bytes) -> int:
     tail = article[-8:]
     return int(tail, 16) if len(tail) == 8 and all(char in b"0123456789abcdef" for char in tail) else _NO_HASH
-
-
-def _encoded(article: str) -> bytes | None:
-    """The id as the listing holds it; None for one no file name gives (a NUL at its end, which the arrays drop, or a lone surrogate)."""
-    try:
-        encoded = article.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
-    return None if encoded.endswith(b"\0") else encoded
 
 
 def corpus_stamp(root: Path) -> Stamp:

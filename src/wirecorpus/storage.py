@@ -20,7 +20,6 @@ disk for the whole batch instead of one per file, each file still whole or absen
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import tempfile
 import threading
@@ -156,12 +155,10 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
-    """Write UTF-8 lines (each with its line end) as :func:`write_text_atomic` writes their text,
-    a few thousand at a time, so that the whole text is never in memory."""
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write the bytes the chunks make as :func:`write_bytes_atomic` writes them, a chunk at a time,
+    so that the whole file is never in memory."""
     path = _file_to_write(path)
-    lines = iter(lines)
-    chunks = iter(lambda: "".join(itertools.islice(lines, 8192)).encode("utf-8"), b"")
     _rename_into_place({path: _temporary_sibling(path, chunks, flush=True)})
 
 
