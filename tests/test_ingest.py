@@ -356,3 +356,26 @@ def test_ingest_parse_raw_text_rule_holds_for_any_body(body, same_line):
     assert text == expected
     # The record's text, written again under a header, reads back unchanged.
     assert parse_raw(("date 2022-02-22\n" + text).encode("utf-8"), name="x").text == text
+
+
+def test_ingest_lists_the_corpus_again_when_another_command_wrote_between_batches(empty_repo):
+    """A run keeps its listing of the corpus from batch to batch, but not past another command's writes."""
+    raws = [write_raw(empty_repo, f"{n}.txt", f"date 2021-03-0{n}\nSEOUL, Mar. {n} (Xinhua) -- Exports rose by {n}.") for n in range(1, 4)]
+    batches = ingest_batches(raws[:2], root=empty_repo, batch_size=1)
+    first = next(batches)
+    other = ingest(raws[2:], root=empty_repo).added  # another command, between two batches of the run
+    (empty_repo / layout.SPLITS_PATH).write_text(splits.render_splits({name: [a for a in first.added if splits.split_for(a) == name] for name in splits.SPLITS}))  # and lost its split
+    second = next(batches)
+    assert second.repaired == {other[0]: splits.split_for(other[0])} and len(second.added) == 1
+    assert validate(None, root=empty_repo).ok
+
+
+def test_ingest_reads_the_splits_again_when_changed_by_hand_between_batches(empty_repo):
+    """A run keeps the recorded splits from batch to batch, but not past an edit: a split moved by hand stays moved."""
+    raws = [write_raw(empty_repo, f"{n}.txt", f"date 2021-03-0{n}\nSEOUL, Mar. {n} (Xinhua) -- Exports rose by {n}.") for n in range(1, 3)]
+    batches = ingest_batches(raws, root=empty_repo, batch_size=1)
+    moved = next(batches).added[0]
+    other = "train" if splits.split_for(moved) == "test" else "test"
+    (empty_repo / layout.SPLITS_PATH).write_text(json.dumps({"train": [], "test": [], other: [moved]}), encoding="utf-8")
+    second = next(batches).added[0]
+    assert splits.assignment(empty_repo) == {moved: other, second: splits.split_for(second)}

@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 
 from . import corpus, layout, schema, splits, storage
 from .errors import IngestError
+from .ingest_listing import Listing
 
 HEADER = re.compile(r"date[ \t]+(?P<date>\S+)(?:[ \t]*\n|[ \t]+|[ \t]*$)")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -227,8 +228,9 @@ def ingest_batches(
     options = {"root": root, "source": source, "lang": lang, "license": license}
     files = raw_files(paths)
     batch = list(itertools.islice(files, batch_size))
+    kept = None  # what the run knows of the corpus, kept from batch to batch
     while True:
-        results, assigned = _store(root, [_attempt(_read_file, path, **options) for path in batch])
+        results, assigned, kept = _store(root, [_attempt(_read_file, path, **options) for path in batch], kept)
         yield _batch_report(batch, results, assigned)
         batch = list(itertools.islice(files, batch_size))
         if not batch:
@@ -305,7 +307,7 @@ def prepare_text(
 
 def store_prepared(root: Path, prepared: list[Prepared]) -> list[Ingested | IngestError]:
     """Store prepared texts as :func:`ingest_text` does, under the repository lock; each result or its refusal."""
-    results, _ = _store(Path(root).resolve(), list(prepared))
+    results, _, _ = _store(Path(root).resolve(), list(prepared))
     return results
 
 
@@ -357,9 +359,8 @@ class _Batch:
     """What one batch needs to know of the disk, and the files it will write.
 
     ``by_hash`` holds the articles on disk whose text hash starts with the first
-    8 hex digits of a text of the batch (found from the file names alone), so
-    that memory does not grow with the corpus; ``unsplit`` the articles on disk
-    in no split. ``files`` and ``articles`` are what the batch writes, all at once.
+    8 hex digits of a text of the batch (found from the file names alone, see
+    :class:`ingest_listing.Listing`); ``unsplit`` the articles on disk in no split. ``files`` and ``articles`` are what the batch writes, all at once.
     """
 
     root: Path
@@ -367,19 +368,6 @@ class _Batch:
     unsplit: list[str]
     files: dict[Path, bytes] = field(default_factory=dict)
     articles: dict[Path, schema.Article] = field(default_factory=dict)
-
-    @classmethod
-    def scan(cls, root: Path, prefixes: set[str], split_ids: set[str]) -> _Batch:
-        by_hash: dict[str, list[str]] = {}
-        unsplit = []
-        for article_id in layout.iter_article_ids(root):
-            prefix = article_id[-8:]
-            if (prefix in prefixes or article_id not in split_ids) and layout.ID_PATTERN.match(article_id):  # else no article; validate reports it
-                if prefix in prefixes:
-                    by_hash.setdefault(prefix, []).append(article_id)
-                if article_id not in split_ids:
-                    unsplit.append(article_id)
-        return cls(root, by_hash, unsplit)
 
     def add(self, target: Path, article: schema.Article) -> None:
         self.files[target] = schema.dumps(article).encode("utf-8")
@@ -409,18 +397,40 @@ class _Batch:
             raise IngestError(f"{name}: {layout.relative(self.root, path)} holds other bytes than its name says; refusing to overwrite it")
 
 
-def _store(root: Path, prepared: list[Prepared | IngestError]) -> tuple[list[Ingested | IngestError], dict[str, str]]:
-    """Write the new articles, then give every article on disk without a split its split; all under the lock."""
+@dataclass
+class _Kept:
+    """What one run knows of the corpus from batch to batch: its listing and its recorded splits."""
+
+    listing: Listing
+    recorded: splits.RecordedSplits
+
+
+def _store(
+    root: Path, prepared: list[Prepared | IngestError], kept: _Kept | None = None
+) -> tuple[list[Ingested | IngestError], dict[str, str], _Kept]:
+    """Write the new articles, then give every article on disk without a split its split; all under the lock.
+
+    ``kept``: the corpus as the run's previous batch left it, each part read
+    again if another command wrote to it since; returned with this batch's
+    articles added. Only when the corpus is listed are the articles in no split
+    looked for: every batch gives a split to each article it lists or adds.
+    """
     with storage.repository_lock(root):
-        recorded = splits.read_splits(root)  # a splits file that cannot be read stops the run before anything is written
-        split_ids = splits.recorded_ids(recorded)
+        # A splits file that cannot be read stops the run here, before anything is written.
+        recorded = kept.recorded if kept is not None and kept.recorded.is_current(root) else splits.RecordedSplits.read(root)
+        listing = kept.listing if kept is not None and kept.listing.is_current(root) else None
+        unsplit: list[str] = []
+        if listing is None:
+            listing = Listing.take(root)
+            unsplit = listing.missing_from(recorded)
         prefixes = {item.article.text_sha256[:8] for item in prepared if isinstance(item, Prepared)}
-        batch = _Batch.scan(root, prefixes, split_ids)
+        batch = _Batch(root, listing.with_hashes(prefixes), unsplit)
         results = [item if isinstance(item, IngestError) else _attempt(_store_one, item, batch) for item in prepared]
         storage.write_files_durably(batch.files)
         added = {article.id for article in batch.articles.values()}
-        assigned = splits.record_unassigned(root, recorded, (added - split_ids) | set(batch.unsplit))
-    return results, assigned
+        assigned = recorded.add_unassigned(root, added | set(unsplit))
+        listing.add(root, added)
+    return results, assigned, _Kept(listing, recorded)
 
 
 def _store_one(candidate: Prepared, batch: _Batch) -> Ingested:

@@ -23,9 +23,8 @@ import contextlib
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 
@@ -57,11 +56,8 @@ def make_folder(folder: Path) -> None:
         raise WriteError(f"{folder}: cannot make the folder: {exc.strerror or exc}") from None
 
 
-def write_bytes_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
-    """Write a file whole or not at all: a temporary sibling, flushed to disk, then a rename.
-
-    ``data``: the bytes, or a function that writes them to the open file (for a file made piece by piece).
-    """
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary sibling, flushed to disk, then a rename."""
     path = _file_to_write(path)
     temporary = _temporary_sibling(path, data, flush=True)
     _rename_into_place({path: temporary})
@@ -103,18 +99,18 @@ def _file_to_write(path: Path) -> Path:
     return path
 
 
-def _temporary_sibling(path: Path, data: bytes | Callable[[BinaryIO], None], *, flush: bool) -> str:
-    """A new hidden file beside ``path`` holding ``data`` (flushed to disk if ``flush``); its name."""
+def _temporary_sibling(path: Path, data: bytes | Iterable[bytes], *, flush: bool) -> str:
+    """A new hidden file beside ``path`` holding ``data`` or its chunks (flushed to disk if ``flush``); its name.
+
+    The file is removed if anything goes wrong, the making of a chunk included."""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            if callable(data):
-                data(handle)
-            else:
-                handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
             if flush:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -157,6 +153,13 @@ def _flush_folder(folder: Path) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text (``\\n`` line ends as given) whole or not at all."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write the bytes the chunks make as :func:`write_bytes_atomic` writes them, a chunk at a time,
+    so that the whole file is never in memory."""
+    path = _file_to_write(path)
+    _rename_into_place({path: _temporary_sibling(path, chunks, flush=True)})
 
 
 def existing_bytes(path: Path) -> bytes | None:

@@ -29,11 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pyarrow as pa
 
@@ -183,36 +183,46 @@ def _write_table(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch
     """Write an Arrow IPC file a batch at a time (whole or not at all); its SHA-256."""
     digest = hashlib.sha256()
 
-    def write(handle: BinaryIO) -> None:
-        with pa.ipc.new_file(pa.PythonFile(_Hashing(handle, digest), mode="w"), schema) as writer:
+    def chunks() -> Iterator[bytes]:
+        sink = _Sink()
+        with pa.ipc.new_file(pa.PythonFile(sink, mode="w"), schema) as writer:
             for batch in batches:
                 writer.write_batch(batch)
+                yield from sink.drain(digest)
+        yield from sink.drain(digest)  # the footer
 
-    storage.write_bytes_atomic(path, write)
+    storage.write_chunks_atomic(path, chunks())
     return digest.hexdigest()
 
 
-class _Hashing:
-    """A file being written that hashes what goes into it."""
+class _Sink:
+    """Where the IPC writer puts its bytes until they are taken, hashed, to the file."""
 
-    def __init__(self, handle: BinaryIO, digest: Any) -> None:
-        self.handle, self.digest, self.position = handle, digest, 0
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+        self.position = 0
         self.closed = False
 
     def write(self, data: bytes) -> int:
-        view = memoryview(data)
-        self.digest.update(view)
-        self.position += view.nbytes
-        return self.handle.write(view)
+        piece = bytes(data)
+        self.pieces.append(piece)
+        self.position += len(piece)
+        return len(piece)
 
     def tell(self) -> int:
         return self.position
 
     def flush(self) -> None:
-        self.handle.flush()
+        pass
 
     def close(self) -> None:
-        self.closed = True  # the file is the caller's to close
+        self.closed = True
+
+    def drain(self, digest: Any) -> Iterator[bytes]:
+        pieces, self.pieces = self.pieces, []
+        for piece in pieces:
+            digest.update(piece)
+            yield piece
 
 
 def _counters_to_json(counts: object) -> dict[str, list]:

@@ -1,0 +1,72 @@
+"""corpus/splits.json kept in arrays and written from them: the same bytes and errors as reading it whole."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wirecorpus import layout, splits
+from wirecorpus.errors import RepositoryError
+
+IDS = st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12), max_size=30, unique=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=IDS, second=IDS)
+def test_splits_merged_file_is_what_render_splits_writes(tmp_path_factory, first, second):
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    splits.record_new_articles(root, first)
+    assigned = splits.record_new_articles(root, first + second)
+    every = set(first) | set(second)
+    assert assigned == {article: splits.split_for(article) for article in set(second) - set(first)}
+    text = (root / layout.SPLITS_PATH).read_text(encoding="utf-8") if every else None
+    assert text in (None, splits.render_splits({name: [a for a in every if splits.split_for(a) == name] for name in splits.SPLITS}))
+    recorded = splits.RecordedSplits.read(root)
+    assert recorded.add_unassigned(root, second) == {} and recorded.is_current(root)
+
+
+# Printable ASCII: mostly ids json.dumps writes as they are (read and rendered by the arrays), with a quote or backslash now and then.
+PLAIN_IDS = st.lists(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=12), max_size=30, unique=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches=st.lists(PLAIN_IDS, min_size=1, max_size=4))
+def test_splits_kept_from_batch_to_batch_write_what_render_splits_writes(tmp_path_factory, batches):
+    """One RecordedSplits read once and added to batch after batch, as an ingest run keeps it: each file as read whole and rendered."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    recorded, every = splits.RecordedSplits.read(root), set()
+    for batch in batches:
+        assert recorded.add_unassigned(root, batch) == {article: splits.split_for(article) for article in set(batch) - every}
+        every |= set(batch)
+        expected = {name: [a for a in every if splits.split_for(a) == name] for name in splits.SPLITS}
+        assert not every or (root / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits(expected)
+        assert splits.RecordedSplits.read(root).add_unassigned(root, every) == {}
+
+
+def test_splits_hand_edited_file_is_read_whole_and_rendered(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / layout.SPLITS_PATH).write_text(json.dumps({"test": ["x"], "train": ["z", "y"]}), encoding="utf-8")
+    assert splits.record_new_articles(tmp_path, ["y", "w"]) == {"w": "train"}
+    assert (tmp_path / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits({"train": ["w", "y", "z"], "test": ["x"]})
+
+
+@pytest.mark.parametrize("content", ['{\n  "train": [\n    "b",\n    "a"\n  ],\n  "test": []\n}\n', '{\n  "train": [\n    "a",\n  ],\n  "test": []\n}\n'])
+def test_splits_almost_rendered_file_is_read_whole(tmp_path, content):
+    """Unsorted ids, or a comma after the last: not the rendered form, so the whole file is read (or refused) as JSON."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / layout.SPLITS_PATH).write_text(content, encoding="utf-8")
+    try:
+        expected = {name: json.loads(content)[name] for name in splits.SPLITS}
+    except ValueError:
+        with pytest.raises(RepositoryError, match="^corpus/splits.json: not a readable splits file"):
+            splits.record_new_articles(tmp_path, ["c"])
+        assert (tmp_path / layout.SPLITS_PATH).read_text(encoding="utf-8") == content
+        return
+    splits.record_new_articles(tmp_path, ["c"])
+    expected[splits.split_for("c")].append("c")
+    assert (tmp_path / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits(expected)
