@@ -27,6 +27,23 @@ def byte_array(items: list[bytes]) -> np.ndarray:
     return np.array(items, dtype=f"S{max(map(len, items), default=1) or 1}")
 
 
+def positions_in(sorted_array: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Where each key is in a sorted array (of bytes or of str objects), -1 for a key that is not there."""
+    found = np.full(len(keys), -1, dtype=np.int64)
+    if not len(sorted_array) or not len(keys):
+        return found
+    places = np.minimum(np.searchsorted(sorted_array, keys), len(sorted_array) - 1)
+    # Compared with the keys themselves: searchsorted cuts a key wider than the array's items to their width.
+    hit = np.asarray(sorted_array[places] == keys, dtype=bool)
+    found[hit] = places[hit]
+    return found
+
+
+def found_in(sorted_array: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """For each key, whether the sorted array holds it."""
+    return positions_in(sorted_array, keys) >= 0
+
+
 class ArticleIds:
     """Article ids, sorted and each once, as a read-only sequence of str."""
 
@@ -78,14 +95,7 @@ class ArticleIds:
 
     def positions(self, articles: Iterable[str]) -> np.ndarray:
         """Where each id is in the sorted ids, -1 for an id that is not there."""
-        wanted = byte_array([_encoded(article) for article in articles])
-        found = np.full(len(wanted), -1, dtype=np.int64)
-        if not len(self.array) or not len(wanted):
-            return found
-        places = np.minimum(np.searchsorted(self.array, wanted), len(self.array) - 1)
-        hit = self.array[places] == wanted
-        found[hit] = places[hit]
-        return found
+        return positions_in(self.array, byte_array([_encoded(article) for article in articles]))
 
     def contains(self, articles: Iterable[str]) -> np.ndarray:
         """For each id, whether it is here."""

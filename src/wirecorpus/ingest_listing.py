@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from . import layout
-from .splits import RecordedSplits, bytes_array
+from .article_ids import byte_array
+from .splits import RecordedSplits
 
 _NO_HASH = -1  # an id whose last 8 characters are not lower-case hex: no text hash has them
 Stamp = tuple[tuple[str, int, int], ...]
@@ -47,7 +48,7 @@ class Listing:
         """Add ids (ones this run wrote, under the lock it still holds) and stamp the disk anew."""
         pending, chunks = iter(article_ids), []
         while chunk := [article.encode("utf-8") for _, article in zip(range(_CHUNK), pending)]:
-            chunks.append(bytes_array(chunk))  # a few thousand at a time: never a list of every id
+            chunks.append(byte_array(chunk))  # a few thousand at a time: never a list of every id
         if chunks:
             new = np.concatenate(chunks)
             order = np.argsort(new, kind="stable")

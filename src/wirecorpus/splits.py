@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from .article_ids import byte_array, found_in
 from .errors import RepositoryError
 from .layout import SPLITS_PATH
 from .storage import repository_lock, write_chunks_atomic
@@ -124,7 +125,7 @@ class RecordedSplits:
         held = np.zeros(len(encoded_ids), dtype=bool)
         for ids in self.ids.values():
             keys = encoded_ids if ids.dtype.kind == "S" else np.array([item.decode("utf-8") for item in encoded_ids], dtype=object)
-            held |= _found_in(ids, keys)
+            held |= found_in(ids, keys)
         return held
 
     def add_unassigned(self, root: Path, article_ids: Iterable[str]) -> dict[str, str]:
@@ -196,37 +197,24 @@ def _encoded(article: str) -> bytes | None:
     return None if encoded.endswith(b"\0") else encoded
 
 
-def bytes_array(items: list[bytes]) -> np.ndarray:
-    """The items as one array (numpy finds the width far more slowly than it is told it)."""
-    return np.array(items, dtype=f"S{max(map(len, items), default=1) or 1}")
-
-
 def _id_array(ids: list[str]) -> np.ndarray:
     """The ids as UTF-8 bytes, or as ``str`` objects when one has no bytes form."""
     encoded = [_encoded(article) for article in ids]
-    return np.array(ids, dtype=object) if None in encoded else bytes_array(encoded)
+    return np.array(ids, dtype=object) if None in encoded else byte_array(encoded)
 
 
 def _is_sorted(ids: np.ndarray) -> bool:
     return bool(np.all(ids[:-1] <= ids[1:]))
 
 
-def _found_in(sorted_ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """For each key (of the array's kind, bytes or str), whether the sorted array holds it."""
-    if not len(sorted_ids):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_ids, keys), len(sorted_ids) - 1)
-    return np.asarray(sorted_ids[at] == keys, dtype=bool)
-
-
 def _found_among(sorted_ids: np.ndarray, articles: list[str]) -> np.ndarray:
     """For each id, whether the sorted array holds it (an id with no bytes form is in no bytes array)."""
     if sorted_ids.dtype.kind == "O":
-        return _found_in(sorted_ids, np.array(articles, dtype=object))
+        return found_in(sorted_ids, np.array(articles, dtype=object))
     encoded = [_encoded(article) for article in articles]
     storable = [position for position, item in enumerate(encoded) if item is not None]
     found = np.zeros(len(articles), dtype=bool)
-    found[storable] = _found_in(sorted_ids, bytes_array([encoded[position] for position in storable]))
+    found[storable] = found_in(sorted_ids, byte_array([encoded[position] for position in storable]))
     return found
 
 
@@ -277,7 +265,7 @@ def _read_rendered(path: Path) -> dict[str, np.ndarray] | None:
         for position, name in enumerate(SPLITS):
             comma, opening = _COMMAS[position], _opening(name)
             if text.take(opening + b"]" + comma + b"\n"):
-                found[name] = bytes_array([])
+                found[name] = byte_array([])
             elif text.take(opening + b"\n") and (ids := text.id_list()) is not None and text.take(b"  ]" + comma + b"\n"):
                 found[name] = ids
             else:
@@ -310,7 +298,7 @@ class _Blocks:
         chunks = []
         while True:
             end = _ID_LINES.match(self.data, self.at).end()
-            chunks.append(bytes_array(_ID_LINE.findall(self.data, self.at, end)))
+            chunks.append(byte_array(_ID_LINE.findall(self.data, self.at, end)))
             self.at = end
             if self.data.find(b"\n", self.at) >= 0 or not self._more():  # else the block ended inside a line
                 break
@@ -318,7 +306,7 @@ class _Blocks:
         if last is None:
             return None
         self.at = last.end()
-        return np.concatenate([*chunks, bytes_array([last[1]])])
+        return np.concatenate([*chunks, byte_array([last[1]])])
 
     def at_end(self) -> bool:
         return self.at == len(self.data) and not self._more()

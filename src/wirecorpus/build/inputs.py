@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import card, layout
+from ..article_ids import byte_array, positions_in
 
 # Bumped when what the record holds changes meaning.
 RECORD_FORMAT = 2
@@ -89,11 +90,9 @@ class Folder:
         rows = np.full(len(names), -1, dtype=np.int64)
         if not self.names.size or not names:
             return rows
-        wanted = np.array([_encoded(name) for name in names], dtype=bytes)
         sorted_names, order = self._sorted
-        places = np.minimum(np.searchsorted(sorted_names, wanted), len(sorted_names) - 1)
-        found = sorted_names[places] == wanted
-        rows[found] = order[places[found]]
+        places = positions_in(sorted_names, byte_array([_encoded(name) for name in names]))
+        rows[places >= 0] = order[places[places >= 0]]
         return rows
 
 

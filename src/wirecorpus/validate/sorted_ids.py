@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..article_ids import found_in
+
 # Longer strings are kept apart: one of them would widen every item of the array.
 MAX_ARRAY_LENGTH = 64
 # Strings converted to an array at a time, so that no list of every id is made.
@@ -77,16 +79,8 @@ class SortedIds:
         found = np.zeros(len(texts), dtype=bool)
         held = in_array_each(texts)
         if held.any():
-            found[held] = contains_keys(self.array, as_array(list(itertools.compress(texts, held))))
+            found[held] = found_in(self.array, as_array(list(itertools.compress(texts, held))))
         for row in np.flatnonzero(~held).tolist():
             found[row] = texts[row] in self.others
         return found
 
-
-def contains_keys(array: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """For each key (bytes), whether the sorted ``array`` holds it."""
-    if not len(array):
-        return np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(array, keys), len(array) - 1)
-    # A key wider than the array's items cannot be in it; the comparison would cut it to their width.
-    return (array[at] == keys) & (np.char.str_len(keys) <= array.dtype.itemsize)

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import layout
-from .sorted_ids import CHUNK, SortedIds, as_array, contains_keys, in_array
+from ..article_ids import found_in
+from .sorted_ids import CHUNK, SortedIds, as_array, in_array
 
 ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
 # Names taken from the layout once: they are compared for every file of the corpus.
@@ -247,7 +248,7 @@ class _Listing:
         held = np.array([row for row, key in enumerate(keys) if in_array(key)], dtype=np.int64)
         if len(held):
             array_keys = as_array([keys[row] for row in held])
-            found = contains_keys(self.targets.names, array_keys)
+            found = found_in(self.targets.names, array_keys)
             rows[held[found]] = np.searchsorted(self.targets.names, array_keys[found])
         for row in np.flatnonzero(rows < 0).tolist():
             self.targets.groups.setdefault(keys[row], []).append((ANNOTATION, f"{folder}{os.sep}{names[row]}"))
