@@ -8,17 +8,18 @@ and the code and libraries that turn files into rows and Parquet bytes
 
 :func:`list_inputs` is one pass over the input folders: ``scandir`` on a
 folder's descriptor and one ``stat`` per file, which is most of its cost
-(about 3 µs a file here). Its :attr:`Listing.digest` covers every path, size
-and mtime, in listing order, so an unchanged repository is recognised by
-comparing one string; the order is the file system's, which only changes
-when the folder does, and a listing in another order just takes the slower
-comparison path by path (:func:`changed_paths`). There a file whose size or
+(about 3 µs a file here). The files are in listing order: folder by folder
+(depth first, subfolders sorted), each folder's files sorted by name. The
+:attr:`Listing.digest` covers every path, size and mtime, so an unchanged
+repository is recognised by comparing one string; else the listing is
+compared with the record's column by column, or, when a path was added or
+removed, path by path (:func:`changed_paths`). There a file whose size or
 mtime differs is hashed, and counts as changed only if its content does:
 a file touched, or checked out again, is not a change.
 
-A million articles are some three million files, so nothing here keeps a
+A million articles are some two or three million files, so nothing here keeps a
 Python object per file: names, sizes, mtimes and digests are kept in arrays
-(about 90 bytes a file in all), and the record's table is made a batch at a time.
+(some 75 bytes a file in all), and the record's table is made a batch at a time.
 """
 
 from __future__ import annotations
@@ -62,13 +63,13 @@ def _encoded(name: str) -> bytes:
 
 @dataclass(frozen=True)
 class Folder:
-    """One folder's files, in listing order: names (UTF-8, in a NumPy array: about 30 bytes a file,
-    where a list of str takes 80), sizes and mtimes (ns)."""
+    """One folder's files: names (UTF-8, in a NumPy array: about 30 bytes a file,
+    where a list of str takes 80), sizes and mtimes (ns); sorted by name."""
 
     relpath: str
     names: np.ndarray
-    sizes: array
-    mtimes: array
+    sizes: np.ndarray
+    mtimes: np.ndarray
 
     def path(self, row: int) -> str:
         name = self.names[row].decode("utf-8", "surrogateescape")
@@ -80,27 +81,19 @@ class Folder:
         prefix = f"{self.relpath}/" if self.relpath else ""
         return pc.binary_join_element_wise(_encoded(prefix), names, b"").cast(pa.string())
 
-    @cached_property
-    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
-        order = np.argsort(self.names, kind="stable")
-        return self.names[order], order
-
     def rows_of(self, names: list[str]) -> np.ndarray:
         """The row of each name, -1 where the folder has no such file."""
         rows = np.full(len(names), -1, dtype=np.int64)
         if not self.names.size or not names:
             return rows
-        sorted_names, order = self._sorted
-        places = positions_in(sorted_names, byte_array([_encoded(name) for name in names]))
-        rows[places >= 0] = order[places[places >= 0]]
-        return rows
+        return positions_in(self.names, byte_array([_encoded(name) for name in names]))
 
 
 @dataclass(frozen=True)
 class Listing:
     """Every input file with its size and mtime, and one digest of them all.
 
-    A row is a file's place in the listing: folder by folder, in each in listing order.
+    A row is a file's place in the listing: folder by folder, in each by name.
     """
 
     folders: tuple[Folder, ...]
@@ -140,11 +133,7 @@ class Listing:
         return rows
 
     def sizes_and_mtimes(self) -> tuple[np.ndarray, np.ndarray]:
-        sizes, mtimes = array("q"), array("q")
-        for folder in self.folders:
-            sizes.extend(folder.sizes)
-            mtimes.extend(folder.mtimes)
-        return np.frombuffer(sizes, dtype=np.int64), np.frombuffer(mtimes, dtype=np.int64)
+        return (np.concatenate([folder.sizes for folder in self.folders]), np.concatenate([folder.mtimes for folder in self.folders]))
 
     def path_array(self) -> pa.ChunkedArray:
         """Every path, in listing order."""
@@ -205,11 +194,16 @@ def list_inputs(root: Path) -> Listing:
 
 
 def _add_folder(digest: Any, folders: list[Folder], relpath: str, names: list[bytes], sizes: array, mtimes: array) -> None:
-    digest.update(f"{relpath}\0{len(names)}\0".encode())
-    digest.update(b"\0".join(names))
-    digest.update(sizes.tobytes())
-    digest.update(mtimes.tobytes())
-    folders.append(Folder(relpath, np.array(names, dtype=bytes) if names else np.array([], dtype="S1"), sizes, mtimes))
+    """Add a folder's files, sorted by name, so that a file's row is found by binary search."""
+    unsorted = byte_array(names)
+    order = np.argsort(unsorted, kind="stable")
+    folder = Folder(relpath, unsorted[order], np.frombuffer(sizes, dtype=np.int64)[order], np.frombuffer(mtimes, dtype=np.int64)[order])
+    del unsorted
+    digest.update(f"{relpath}\0{len(names)}\0{folder.names.itemsize}\0".encode())
+    digest.update(folder.names.tobytes())
+    digest.update(folder.sizes.tobytes())
+    digest.update(folder.mtimes.tobytes())
+    folders.append(folder)
 
 
 def _top_files(root: Path) -> tuple[list[bytes], array, array]:
