@@ -76,3 +76,15 @@ def test_build_rows_annotations(records: list, article, layout) -> None:
     not_in_files = {*schema.to_row("articles", article), *(spec.name for spec in schema.row_only_fields("hand"))}
     expected = [{k: v for k, v in schema.to_row("hand", article, r).items() if k not in not_in_files} for r in records]
     assert parse("hand", records, layout) == expected
+
+
+def test_build_rows_plan_finds_each_record_where_the_listing_has_it(tmp_path: Path) -> None:
+    """The plan's records are where the file names put them; of two records of one id, the later path's."""
+    placed = {"tass-20200101-0000000a": "tass/2020", "tass-20210101-0000000b": "tass/2021", "xinhua-20210101-0000000c": "xinhua/2021"}
+    for article, folder in {**placed, "tass-20210101-0000000b#": "tass/2020"}.items():
+        (tmp_path / "corpus" / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / "corpus" / folder / f"{article.rstrip('#')}.json").write_text("{}", encoding="utf-8")
+    records = rows.ArticleRecords.list(tmp_path)
+    assert list(records.ids) == sorted(placed)
+    wanted = sorted(placed, reverse=True)
+    assert records.paths(wanted) == [str(tmp_path / "corpus" / placed[article] / f"{article}.json") for article in wanted]
