@@ -32,7 +32,7 @@ def test_article_ids_set_operations(first: list[str], second: list[str]) -> None
     one, other = ArticleIds.of(first), ArticleIds.of(second)
     assert set(one.union(other)) == set(first) | set(second)
     assert set(one.difference(other)) == set(first) - set(second)
-    assert one.intersects(other) == bool(set(first) & set(second))
+    assert set(one.intersection(other)) == set(first) & set(second)
     assert one.contains_each(other).tolist() == [article in set(first) for article in other]
     assert one == ArticleIds.of(reversed(first)) and (one == other) == (set(first) == set(second))
 

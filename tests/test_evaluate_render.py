@@ -35,7 +35,7 @@ def test_evaluate_render_matches_golden(result, format, golden):
 
 def test_evaluate_render_coverage_and_warning(result):
     assert result.articles == (SEED_ID,)
-    assert result.gold_only == (GOLD_ONLY,) and result.pred_only == ()
+    assert tuple(result.gold_only) == (GOLD_ONLY,) and tuple(result.pred_only) == ()
     assert result.text_mismatch == (STALE,)
     assert result.warnings == (f"{STALE}: the two files were made on different texts (text_sha256 differs); not scored",)
 

@@ -9,7 +9,9 @@ the length of an id (25 bytes). Lookups are binary searches.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import overload
 
 import numpy as np
@@ -60,6 +62,12 @@ class ArticleIds:
             blocks.append(byte_array(block))
         return cls(np.unique(np.concatenate(blocks)) if blocks else np.array([], dtype="S1"))
 
+    @classmethod
+    def in_folder(cls, folder: Path) -> ArticleIds:
+        """The ids of the JSON files in a folder (an annotation set's), from their names."""
+        with os.scandir(folder) as entries:
+            return cls.of(entry.name[: -len(".json")] for entry in entries if entry.name.endswith(".json"))
+
     def __len__(self) -> int:
         return len(self.array)
 
@@ -105,8 +113,8 @@ class ArticleIds:
         """For each id of ``other``, whether it is here (all in arrays)."""
         return np.isin(other.array, self.array)
 
-    def intersects(self, other: ArticleIds) -> bool:
-        return bool(len(np.intersect1d(self.array, other.array)))
+    def intersection(self, other: ArticleIds) -> ArticleIds:
+        return ArticleIds(np.intersect1d(self.array, other.array, assume_unique=True))
 
     def difference(self, other: ArticleIds) -> ArticleIds:
         """The ids here that are not in ``other``."""

@@ -15,7 +15,7 @@ code uses from here (``match``, ``overlap``, ``score_files``, ...) stay importab
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +41,8 @@ class EvaluationResult:
     gold: str
     pred: str
     articles: tuple[str, ...]
-    gold_only: tuple[str, ...]
-    pred_only: tuple[str, ...]
+    gold_only: Sequence[str]  # ArticleIds: a model set may cover a million articles the hand set does not
+    pred_only: Sequence[str]
     text_mismatch: tuple[str, ...]
     layers: tuple[LayerScores, ...]
 
@@ -75,11 +75,11 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
     hand set scored against a large model set costs the size of the hand set.
     """
     root = Path(root)
-    gold_paths, pred_paths = set_files(root, gold), set_files(root, pred)
-    shared = sorted(gold_paths.keys() & pred_paths.keys())
+    gold_ids, pred_ids = (sets.set_ids(root, name, error=EvaluationError) for name in (gold, pred))
+    shared = gold_ids.intersection(pred_ids)
     if not shared:
         raise EvaluationError(
-            f"{gold} ({len(gold_paths)} files) and {pred} ({len(pred_paths)} files) have no article in common"
+            f"{gold} ({len(gold_ids)} files) and {pred} ({len(pred_ids)} files) have no article in common"
         )
     scored: list[str] = []
     mismatch: list[str] = []
@@ -87,8 +87,8 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
     def same_text_pairs() -> Iterator[tuple[schema.AnnotationFile, schema.AnnotationFile]]:
         for article in shared:
             gold_file, pred_file = (
-                corpus.read_record(root, Path(paths[article]), schema.AnnotationFile, error=EvaluationError)
-                for paths in (gold_paths, pred_paths)
+                corpus.read_record(root, sets.set_file(root, name, article), schema.AnnotationFile, error=EvaluationError)
+                for name in (gold, pred)
             )
             if gold_file.text_sha256 != pred_file.text_sha256:
                 mismatch.append(article)
@@ -106,8 +106,8 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
         gold=gold,
         pred=pred,
         articles=tuple(scored),
-        gold_only=tuple(sorted(gold_paths.keys() - pred_paths.keys())),
-        pred_only=tuple(sorted(pred_paths.keys() - gold_paths.keys())),
+        gold_only=gold_ids.difference(pred_ids),
+        pred_only=pred_ids.difference(gold_ids),
         text_mismatch=tuple(mismatch),
         layers=layers,
     )

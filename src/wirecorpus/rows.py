@@ -119,15 +119,10 @@ def plan(root: Path) -> Plan:
             "run `wirecorpus validate`"
         )
     sets = {
-        kind: {name: _covered(root, kind, name) for name in layout.annotation_sets(root, kind)}
+        kind: {name: ArticleIds.in_folder(layout.set_folder(root, kind=kind, name=name)) for name in layout.annotation_sets(root, kind)}
         for kind in ANNOTATION_CONFIGS
     }
     return Plan(root, recorded, articles, sets, gold.read_gold(root))
-
-
-def _covered(root: Path, kind: str, name: str) -> ArticleIds:
-    with os.scandir(layout.set_folder(root, kind=kind, name=name)) as entries:
-        return ArticleIds.of(entry.name[:-5] for entry in entries if entry.name.endswith(".json"))
 
 
 @dataclass(frozen=True)

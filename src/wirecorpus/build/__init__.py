@@ -429,7 +429,7 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
     tables = []
     for hand, hand_articles in corpus_plan.sets["hand"].items():
         for model, model_articles in corpus_plan.sets["model"].items():
-            if hand_articles.intersects(model_articles):
+            if hand_articles.intersection(model_articles):
                 result = evaluate.evaluate(root=root, gold=f"hand/{hand}", pred=f"model/{model}")
                 tables.append(f"### model/{model} against hand/{hand}\n\n{evaluate.render(result, format='markdown')}")
     return tables
