@@ -104,7 +104,7 @@ def plan(root: Path) -> Plan:
     """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
     root = Path(root)
     articles = ArticleRecords.list(root)
-    recorded = {name: ArticleIds.of(ids) for name, ids in splits.read_splits(root).items()}
+    recorded = {name: _article_ids(ids) for name, ids in splits.RecordedSplits.read(root).ids.items()}
     listed = functools.reduce(ArticleIds.union, recorded.values())
     missing = listed.difference(articles.ids)
     if missing:
@@ -123,6 +123,11 @@ def plan(root: Path) -> Plan:
         for kind in ANNOTATION_CONFIGS
     }
     return Plan(root, recorded, articles, sets, gold.read_gold(root))
+
+
+def _article_ids(recorded: np.ndarray) -> ArticleIds:
+    """A split's recorded ids as :class:`ArticleIds` (the array is of ``str`` objects when an id has no bytes form)."""
+    return ArticleIds(np.unique(recorded)) if recorded.dtype.kind == "S" else ArticleIds.of(recorded.tolist())
 
 
 @dataclass(frozen=True)
