@@ -71,7 +71,7 @@ def edit_hand(root: Path, ids: list[str]) -> None:
 
 
 def add_model_file(root: Path, ids: list[str]) -> None:
-    text = corpus.read_article(Path(layout.article_record_paths(root)[ids[2]])).text
+    text = corpus.read_article(root / layout.article_relpath_of_id(ids[2])).text
     write_annotation(root, "model", "copy-2.0", ids[2], text)
 
 
@@ -198,7 +198,7 @@ def test_build_incremental_full_build_without_a_fitting_record(
 
 def copy_to_another_day(root: Path, article_id: str) -> str:
     """Put article ``article_id``'s text in the corpus again, as the same day's article a year later, with its annotation files."""
-    data = json.loads(Path(layout.article_record_paths(root)[article_id]).read_text(encoding="utf-8"))
+    data = json.loads((root / layout.article_relpath_of_id(article_id)).read_text(encoding="utf-8"))
     data["date"] = str(int(data["date"][:4]) + 1) + data["date"][4:]
     data["id"] = layout.article_id(source=data["source"], date=data["date"], sha256=data["text_sha256"])
     path = root / layout.article_relpath(source=data["source"], date=data["date"], article_id=data["id"])

@@ -50,7 +50,7 @@ def test_validate_screen_passes_the_valid_repo(valid_repo: Path) -> None:
 def test_validate_screen_passes_files_with_an_empty_layer(release_repo: Path) -> None:
     """Annotation files with entities alone: no quote and no event in the whole batch."""
     ids = add_articles(release_repo, 3)
-    paths = [Path(layout.article_record_paths(release_repo)[article]) for article in ids]
+    paths = [release_repo / layout.article_relpath_of_id(article) for article in ids]
     paths += [layout.annotation_path(release_repo, kind=kind, name=name, article_id=article) for article in ids for kind, name in (("hand", "a2"), ("model", "copy-1.0"))]
     assert fast_path_passes(release_repo, paths)
 

@@ -20,8 +20,9 @@ import numpy as np
 _BLOCK = 1 << 16
 
 
-def _encoded(article: str) -> bytes:
-    return article.encode("utf-8", "surrogateescape")
+def encoded(name: str) -> bytes:
+    """An id or file name as the arrays hold it: UTF-8, a name's undecodable bytes kept as they were."""
+    return name.encode("utf-8", "surrogateescape")
 
 
 def byte_array(items: list[bytes]) -> np.ndarray:
@@ -58,7 +59,7 @@ class ArticleIds:
     def of(cls, ids: Iterable[str]) -> ArticleIds:
         """The ids (in any order, repeats allowed), a block at a time."""
         pending, blocks = iter(ids), []
-        while block := [_encoded(article) for article in itertools.islice(pending, _BLOCK)]:
+        while block := [encoded(article) for article in itertools.islice(pending, _BLOCK)]:
             blocks.append(byte_array(block))
         return cls(np.unique(np.concatenate(blocks)) if blocks else np.array([], dtype="S1"))
 
@@ -98,20 +99,13 @@ class ArticleIds:
     def __repr__(self) -> str:
         return f"ArticleIds({len(self)} ids)"
 
-    def tolist(self) -> list[str]:
-        return list(self)
-
     def positions(self, articles: Iterable[str]) -> np.ndarray:
         """Where each id is in the sorted ids, -1 for an id that is not there."""
-        return positions_in(self.array, byte_array([_encoded(article) for article in articles]))
+        return positions_in(self.array, byte_array([encoded(article) for article in articles]))
 
     def contains(self, articles: Iterable[str]) -> np.ndarray:
         """For each id, whether it is here."""
         return self.positions(articles) >= 0
-
-    def contains_each(self, other: ArticleIds) -> np.ndarray:
-        """For each id of ``other``, whether it is here (all in arrays)."""
-        return np.isin(other.array, self.array)
 
     def intersection(self, other: ArticleIds) -> ArticleIds:
         return ArticleIds(np.intersect1d(self.array, other.array, assume_unique=True))

@@ -113,12 +113,6 @@ def iter_article_ids(root: Path) -> Iterator[str]:
         yield from (name[: -len(".json")] for name in names)
 
 
-def article_record_paths(root: Path) -> dict[str, str]:
-    """Every article record in the layout: article id -> path, in path order (a later path wins an id found twice)."""
-    found = sorted(os.path.join(year, name) for year, names in article_record_names(root) for name in names)
-    return {os.path.basename(path)[: -len(".json")]: path for path in found}
-
-
 def article_record_folders(root: Path) -> Iterator[str]:
     """The year folders of the corpus, ``corpus/<source>/<YYYY>/`` (hidden ones left out)."""
     return _visible_folders(_visible_folders(Path(root) / CORPUS_DIR))

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from . import gold, layout, schema, splits
-from .article_ids import ArticleIds, byte_array
+from .article_ids import ArticleIds, byte_array, encoded
 from .errors import RepositoryError
 
 ARTICLE_CONFIG = "articles"
@@ -54,7 +54,7 @@ class ArticleRecords:
     @classmethod
     def list(cls, root: Path) -> ArticleRecords:
         """The records in the layout, from the file names alone; a later path wins an id found twice."""
-        listed = [(folder, byte_array([name[: -len(".json")].encode("utf-8", "surrogateescape") for name in names]))
+        listed = [(folder, byte_array([encoded(name[: -len(".json")]) for name in names]))
                   for folder, names in layout.article_record_names(root)]
         folders = sorted(folder for folder, _ in listed)
         if not listed:
@@ -174,7 +174,7 @@ ChunkPaths = dict[str, tuple[list[int], list[str]]]  # config -> each file's art
 
 def chunk_paths(corpus_plan: Plan, ids: ArticleIds) -> ChunkPaths:
     """Per config, the files a chunk of articles is made of (articles, then each annotator kind)."""
-    ids = ids.tolist()
+    ids = list(ids)
     paths = {ARTICLE_CONFIG: (list(range(len(ids))), corpus_plan.articles.paths(ids))}
     for kind in ANNOTATION_CONFIGS:
         paths[kind] = corpus_plan.annotation_paths(kind, ids)

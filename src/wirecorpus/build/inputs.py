@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import card, layout
-from ..article_ids import byte_array, positions_in
+from ..article_ids import byte_array, encoded, positions_in
 
 # Bumped when what the record holds changes meaning.
 RECORD_FORMAT = 2
@@ -55,10 +55,6 @@ UNREADABLE = bytes(DIGEST_BYTES)  # the digest of a file that cannot be read: ne
 INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.binary(DIGEST_BYTES))])
 # The record's table is made and written this many files at a time.
 BATCH_ROWS = 1 << 16
-
-
-def _encoded(name: str) -> bytes:
-    return name.encode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True)
@@ -79,14 +75,11 @@ class Folder:
         """The paths of rows ``start`` to ``stop``, relative to the repository."""
         names = pa.array(self.names[start:stop], pa.binary())
         prefix = f"{self.relpath}/" if self.relpath else ""
-        return pc.binary_join_element_wise(_encoded(prefix), names, b"").cast(pa.string())
+        return pc.binary_join_element_wise(encoded(prefix), names, b"").cast(pa.string())
 
     def rows_of(self, names: list[str]) -> np.ndarray:
         """The row of each name, -1 where the folder has no such file."""
-        rows = np.full(len(names), -1, dtype=np.int64)
-        if not self.names.size or not names:
-            return rows
-        return positions_in(self.names, byte_array([_encoded(name) for name in names]))
+        return positions_in(self.names, byte_array([encoded(name) for name in names]))
 
 
 @dataclass(frozen=True)
@@ -137,29 +130,28 @@ class Listing:
 
     def path_array(self) -> pa.ChunkedArray:
         """Every path, in listing order."""
-        return pa.chunked_array([paths for _, _, paths in self._pieces()], pa.string())
+        return pa.chunked_array([paths for _, paths in self._pieces()], pa.string())
 
     def same_paths(self, recorded: pa.ChunkedArray) -> bool:
         """Whether ``recorded`` holds the paths of the listing in its order, compared a piece at a time."""
         if len(recorded) != len(self):
             return False
-        return all(pa.chunked_array([paths]).equals(recorded.slice(row, len(paths))) for row, _, paths in self._pieces())
+        return all(pa.chunked_array([paths]).equals(recorded.slice(row, len(paths))) for row, paths in self._pieces())
 
-    def batches(self, hashes: np.ndarray | None) -> Iterator[pa.RecordBatch]:
+    def batches(self, hashes: np.ndarray) -> Iterator[pa.RecordBatch]:
         """The files as the record keeps them (:data:`INPUTS_SCHEMA`) with their SHA-256s (the rows of
-        ``hashes``; None: :data:`UNREADABLE`), :data:`BATCH_ROWS` at most at a time."""
+        ``hashes``), :data:`BATCH_ROWS` at most at a time."""
         sizes, mtimes = self.sizes_and_mtimes()
-        for row, _, paths in self._pieces():
+        for row, paths in self._pieces():
             rows = slice(row, row + len(paths))
-            digests = unreadable(len(paths)) if hashes is None else hashes[rows]
-            columns = [paths, pa.array(sizes[rows], pa.int64()), pa.array(mtimes[rows], pa.int64()), digest_array(digests)]
+            columns = [paths, pa.array(sizes[rows], pa.int64()), pa.array(mtimes[rows], pa.int64()), digest_array(hashes[rows])]
             yield pa.RecordBatch.from_arrays(columns, schema=INPUTS_SCHEMA)
 
-    def _pieces(self) -> Iterator[tuple[int, Folder, pa.Array]]:
-        """The paths a folder, or :data:`BATCH_ROWS` of one, at a time: (the first one's row, its folder, the paths)."""
+    def _pieces(self) -> Iterator[tuple[int, pa.Array]]:
+        """The paths a folder, or :data:`BATCH_ROWS` of one, at a time: (the first one's row, the paths)."""
         for index, folder in enumerate(self.folders):
             for start in range(0, len(folder.names), BATCH_ROWS):
-                yield self.starts[index] + start, folder, folder.path_array(start, min(start + BATCH_ROWS, len(folder.names)))
+                yield self.starts[index] + start, folder.path_array(start, min(start + BATCH_ROWS, len(folder.names)))
 
 
 def unreadable(rows: int) -> np.ndarray:
@@ -213,7 +205,7 @@ def _top_files(root: Path) -> tuple[list[bytes], array, array]:
             stat = os.stat(root / path)
         except OSError:
             continue
-        names.append(_encoded(path.as_posix()))
+        names.append(encoded(path.as_posix()))
         sizes.append(stat.st_size)
         mtimes.append(stat.st_mtime_ns)
     return names, sizes, mtimes
@@ -233,7 +225,7 @@ def _walk(root: Path, relpath: str, digest: Any, folders: list[Folder]) -> None:
                     stat = entry.stat()
                 except OSError:  # a broken link: listed, so that the build gets to name it
                     stat = os.stat_result((0,) * 10)
-                names.append(_encoded(entry.name))
+                names.append(encoded(entry.name))
                 sizes.append(stat.st_size)
                 mtimes.append(stat.st_mtime_ns)
     finally:
