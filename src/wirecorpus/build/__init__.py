@@ -117,7 +117,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
             _move_into_place(staging, target)
             record.write_record(target, fingerprint=code, listing=listing.digest, inputs=listing.batches(chunks.input_digests(root)),
-                                chunks=made.chunks, texts=chunks.chunk_texts(), shards=made.shards, scores=made.scores)
+                                chunks=made.chunks, texts=chunks.texts, shards=made.shards, scores=made.scores)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -199,6 +199,7 @@ class ScreenedChunks:
     reuse: Reuse
     listing: inputs.Listing
     texts_by_chunk: dict[int, pa.Array | None] = field(default_factory=dict)
+    texts: pa.Table | None = None  # every article's text hash, once checked (:meth:`check_texts`)
 
     def __post_init__(self) -> None:
         before = self.reuse.hashes  # this build's own: changed_paths made them for it
@@ -225,21 +226,23 @@ class ScreenedChunks:
             for position, made in zip(positions, prepared):
                 yield self._admit(position, made)
 
-    def chunk_texts(self) -> pa.Table | None:
-        """The text hash of every article by chunk (:data:`record.TEXTS_SCHEMA`), once all are made; None if some are not known."""
-        made = [self.texts_by_chunk.get(position) for position in range(len(self.work)) if self.reuse.makes(position)]
-        if self.context is None or self.reuse.texts is None or any(found is None for found in made):
-            return None
-        positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]
-        chunk_of_text = np.repeat(np.array(positions, dtype=np.int32), [len(found) for found in made])
-        table = pa.table([pa.array(chunk_of_text, pa.int32()), pa.chunked_array(made, record.TEXTS_SCHEMA.field("sha256").type)], schema=record.TEXTS_SCHEMA)
-        return pa.concat_tables([self.reuse.texts, table]).sort_by("chunk")
-
     def check_texts(self) -> None:
-        """Validate in full (and so refuse the build) if a text is in the corpus twice."""
-        texts = self.chunk_texts()
+        """Once all chunks are made: validate in full (and so refuse the build) if a text is in the
+        corpus twice; keep every article's text hash by chunk for the record (:attr:`texts`)."""
+        texts = self._chunk_texts()
         if texts is not None and pc.count_distinct(texts.column("sha256")).as_py() < texts.num_rows:
             self._validate_in_full()
+        self.texts = texts if self.context is not None else None
+
+    def _chunk_texts(self) -> pa.Table | None:
+        """The text hash of every article by chunk (:data:`record.TEXTS_SCHEMA`); None if some are not known."""
+        positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]
+        made = [self.texts_by_chunk.get(position) for position in positions]
+        if self.context is None or self.reuse.texts is None or any(found is None for found in made):
+            return None
+        chunk_of_text = np.repeat(np.array(positions, dtype=np.int32), [len(found) for found in made])
+        table = pa.table([pa.array(chunk_of_text, pa.int32()), pa.chunked_array(made, record.TEXT_HASH)], schema=record.TEXTS_SCHEMA)
+        return pa.concat_tables([self.reuse.texts, table]).sort_by("chunk")
 
     def input_digests(self, root: Path) -> np.ndarray:
         """Every input file's SHA-256, a row each in listing order: as a worker read it, else as known before, else hashed now."""
@@ -334,7 +337,7 @@ def _screen_chunk(context: Context, files: dict[str, rows.ChunkFiles], parsed: d
     batches = {config: Batch([context.relative(p) for p in found.paths], found.contents, parsed[config], found.indices) for config, found in files.items()}
     articles = batches.pop(rows.ARTICLE_CONFIG)
     screened = screen_batch(articles, list(batches.values()), context.inventory)
-    return None if screened is None else pa.array([bytes.fromhex(text) for text in screened.hashes], record.TEXTS_SCHEMA.field("sha256").type)
+    return None if screened is None else pa.array([bytes.fromhex(text) for text in screened.hashes], record.TEXT_HASH)
 
 
 def _move_into_place(staging: Path, target: Path) -> None:

@@ -44,7 +44,8 @@ from .inputs import DIGEST_BYTES, INPUTS_SCHEMA, RECORD_FORMAT
 RECORD_NAME = "record.json"
 INPUTS_NAME = "inputs.arrow"
 TEXTS_NAME = "texts.arrow"
-TEXTS_SCHEMA = pa.schema([("chunk", pa.int32()), ("sha256", pa.binary(DIGEST_BYTES))])
+TEXT_HASH = pa.binary(DIGEST_BYTES)  # a text's SHA-256, as 32 bytes
+TEXTS_SCHEMA = pa.schema([("chunk", pa.int32()), ("sha256", TEXT_HASH)])
 
 
 @dataclass(frozen=True)
