@@ -42,6 +42,15 @@ def positions_in(sorted_array: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return found
 
 
+def insert_sorted(sorted_array: np.ndarray, added: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Byte strings (sorted) put into a sorted byte array, which is widened to hold them; the merged
+    array and where each went in, for arrays that run beside it."""
+    width = f"S{max(sorted_array.itemsize, added.itemsize)}"
+    sorted_array, added = sorted_array.astype(width, copy=False), added.astype(width, copy=False)
+    at = np.searchsorted(sorted_array, added, "right")
+    return np.insert(sorted_array, at, added), at
+
+
 def found_in(sorted_array: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """For each key, whether the sorted array holds it."""
     return positions_in(sorted_array, keys) >= 0

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import layout
-from .article_ids import byte_array
+from .article_ids import byte_array, insert_sorted
 from .splits import RecordedSplits
 
 _NO_HASH = -1  # an id whose last 8 characters are not lower-case hex: no text hash has them
@@ -53,9 +53,8 @@ class Listing:
             new = np.concatenate(chunks)
             order = np.argsort(new, kind="stable")
             new, hashes = new[order], np.array([_text_hash(item) for item in new[order]], dtype=np.int64)
-            width = max(self.ids.itemsize, new.itemsize)
-            at = np.searchsorted(self.ids, new, "right")
-            self.ids, self.hashes = np.insert(self.ids.astype(f"S{width}"), at, new), np.insert(self.hashes, at, hashes)
+            self.ids, at = insert_sorted(self.ids, new)
+            self.hashes = np.insert(self.hashes, at, hashes)
         self.stamp = corpus_stamp(root)
 
     def with_hashes(self, prefixes: set[str]) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .article_ids import byte_array, found_in
+from .article_ids import byte_array, found_in, insert_sorted
 from .errors import RepositoryError
 from .layout import SPLITS_PATH
 from .storage import repository_lock, write_chunks_atomic
@@ -221,11 +221,9 @@ def _found_among(sorted_ids: np.ndarray, articles: list[str]) -> np.ndarray:
 def _merged(sorted_ids: np.ndarray, new: list[str]) -> np.ndarray:
     """The sorted array with the new ids in their places; of ``str`` objects if either has them."""
     added = np.sort(_id_array(new))
-    if sorted_ids.dtype.kind == "O" or added.dtype.kind == "O":
-        sorted_ids, added = (np.array([_decoded(item) for item in ids], dtype=object) for ids in (sorted_ids, added))
-    else:
-        width = f"S{max(sorted_ids.itemsize, added.itemsize)}"
-        sorted_ids, added = sorted_ids.astype(width, copy=False), added.astype(width, copy=False)
+    if sorted_ids.dtype.kind != "O" and added.dtype.kind != "O":
+        return insert_sorted(sorted_ids, added)[0]
+    sorted_ids, added = (np.array([_decoded(item) for item in ids], dtype=object) for ids in (sorted_ids, added))
     return np.insert(sorted_ids, np.searchsorted(sorted_ids, added, "right"), added)
 
 

@@ -64,15 +64,7 @@ class SortedIds:
         return len(self.array) + len(self.others)
 
     def __contains__(self, text: object) -> bool:
-        if not isinstance(text, str):
-            return False
-        if not in_array(text):
-            return text in self.others
-        key = text.encode("ascii")
-        if len(key) > self.array.dtype.itemsize:
-            return False
-        at = int(np.searchsorted(self.array, key))
-        return at < len(self.array) and self.array[at] == key
+        return isinstance(text, str) and bool(self.contains_each([text])[0])
 
     def contains_each(self, texts: list[str]) -> np.ndarray:
         """For each string, whether it is in the set."""
