@@ -70,3 +70,44 @@ def test_splits_almost_rendered_file_is_read_whole(tmp_path, content):
     splits.record_new_articles(tmp_path, ["c"])
     expected[splits.split_for("c")].append("c")
     assert (tmp_path / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits(expected)
+
+
+def _streamed(root, block=3) -> dict[str, list[str]]:
+    found = {name: [] for name in splits.SPLITS}
+    for name, ids in splits.iter_recorded(root, block=block):
+        assert 0 < len(ids) <= block
+        found[name].extend(ids)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=IDS, second=IDS, indent=st.sampled_from([None, 0, 2]), extra=st.booleans())
+def test_splits_streamed_as_read_whole(tmp_path_factory, first, second, indent, extra):
+    """Any well-formed file, rendered or hand-edited (other layouts, other keys): the same ids as json."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    data = {"test": first, "train": second, **({"note": {"train": [1]}} if extra else {})}
+    (root / layout.SPLITS_PATH).write_text(json.dumps(data, indent=indent), encoding="utf-8")
+    assert _streamed(root) == splits.read_splits(root)
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ('["a"]', "expected an object"),
+        ('{"train": "a"}', "train must be a list of article ids"),
+        ('{"train": ["a", 1]}', "train must be a list of article ids"),
+        ('{"test": [["a"]]}', "test must be a list of article ids"),
+        ('{"train": ["a"], "train": ["b"]}', "train is given twice"),
+        ('{"train": ["a"', "parse error|Incomplete"),
+    ],
+)
+def test_splits_streamed_refuse_what_is_not_a_splits_file(tmp_path, content, problem):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / layout.SPLITS_PATH).write_text(content, encoding="utf-8")
+    with pytest.raises(RepositoryError, match=f"^corpus/splits.json: not a readable splits file \\(.*({problem})"):
+        _streamed(tmp_path)
+
+
+def test_splits_streamed_without_a_file_are_empty(tmp_path):
+    assert _streamed(tmp_path) == {name: [] for name in splits.SPLITS}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import ijson
 import numpy as np
 
 from .article_ids import byte_array, found_in, insert_sorted
@@ -51,6 +52,48 @@ def read_splits(root: Path) -> dict[str, list[str]]:
     except (OSError, ValueError) as exc:
         raise RepositoryError(f"{SPLITS_PATH.as_posix()}: not a readable splits file ({exc}); run `wirecorpus validate` for the details") from None
     return {name: list(data.get(name, [])) for name in SPLITS}
+
+
+def iter_recorded(root: Path, *, block: int = 1 << 16) -> Iterator[tuple[str, list[str]]]:
+    """The recorded ids as ``(split, ids)`` a block of ids at a time, in the file's order, whatever
+    the file's size: the file is parsed as a stream (ijson), never held whole. Nothing when there is
+    no file; a file that is not a splits file is the :class:`RepositoryError` of :func:`read_splits`,
+    raised when the reading gets to the fault."""
+    path = Path(root) / SPLITS_PATH
+    if not path.exists():
+        return
+    try:
+        with open(path, "rb") as handle:
+            yield from _id_blocks(ijson.parse(handle), block)
+    except (OSError, ValueError, ijson.JSONError) as exc:
+        raise RepositoryError(f"{SPLITS_PATH.as_posix()}: not a readable splits file ({exc}); run `wirecorpus validate` for the details") from None
+
+
+def _id_blocks(events: Iterator[tuple[str, str, object]], block: int) -> Iterator[tuple[str, list[str]]]:
+    """The ids of each split from ijson's parse events; a ValueError for any other shape."""
+    seen: set[str] = set()
+    pending: list[str] = []
+    for prefix, event, value in events:
+        if prefix == "" and event not in ("start_map", "map_key", "end_map"):
+            raise ValueError(f"expected an object with a list of article ids under each of {', '.join(SPLITS)}")
+        name, _, rest = prefix.partition(".")
+        if name not in SPLITS:
+            continue
+        if prefix == name and event == "start_array":
+            if name in seen:
+                raise ValueError(f"{name} is given twice")
+            seen.add(name)
+        elif prefix == name and event == "end_array":
+            if pending:
+                yield name, pending
+            pending = []
+        elif rest == "item" and event == "string":
+            pending.append(value)
+            if len(pending) == block:
+                yield name, pending
+                pending = []
+        else:
+            raise ValueError(f"{name} must be a list of article ids (strings)")
 
 
 def _is_id_list(value: object) -> bool:
