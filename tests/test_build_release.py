@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -70,6 +71,11 @@ def test_build_release_layout(release_repo: Path) -> None:
     shards = [f"data/{config}/test-00000-of-00001.parquet" for config in configs]  # the seed is the one article
     assert sorted(file_bytes(release)) == sorted(["MANIFEST.json", "README.md", "croissant.json", *shards])
     assert sorted(p.name for p in release.parent.iterdir()) == sorted([build_module.BUILD_LOCK_NAME, release.name, layout.build_record_path(release).name])  # no staging folder left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert {path.relative_to(release).as_posix(): path.stat().st_mode & 0o777 for path in [release, *release.rglob("*")]} == {
+        path.relative_to(release).as_posix(): (0o777 if path.is_dir() else 0o666) & ~umask for path in [release, *release.rglob("*")]
+    }  # readable by whoever the user's umask lets read it, as a web server serving dist/ must
 
 
 def test_build_manifest_lists_every_file(release_repo: Path) -> None:

@@ -103,3 +103,21 @@ def test_storage_durable_write_of_nothing_waits_for_no_flush(monkeypatch: pytest
 
     monkeypatch.setattr(storage.os, "sync", no_flush)
     storage.write_files_durably({})
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_storage_writes_files_and_folders_as_the_umask_allows(tmp_path: Path, umask: int) -> None:
+    """tempfile makes its files and folders private; what is renamed into place must get what open() and mkdir give."""
+    old = os.umask(umask)
+    try:
+        storage.write_bytes_atomic(tmp_path / "one.json", b"{}")
+        storage.write_files_durably({tmp_path / "two.json": b"{}"})
+        storage.write_chunks_atomic(tmp_path / "three.json", [b"{", b"}"])
+        folder = storage.new_hidden_folder(tmp_path / "release")
+        (tmp_path / "plain").touch()
+    finally:
+        os.umask(old)
+    for name in ("one.json", "two.json", "three.json", "plain"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert folder.parent == tmp_path and folder.name.startswith(".release.")

@@ -99,6 +99,28 @@ def _file_to_write(path: Path) -> Path:
     return path
 
 
+def _umask() -> int:
+    """The process's umask: from /proc where there is one, since os.umask reads it only by setting it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_hidden_folder(beside: Path) -> Path:
+    """A new, empty hidden folder beside ``beside`` (``.<name>.XXXX``), with the permissions of any
+    folder the user makes (tempfile makes it private), for output that is renamed into place."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{beside.name}.", dir=beside.parent))
+    os.chmod(folder, 0o777 & ~_umask())
+    return folder
+
+
 def _temporary_sibling(path: Path, data: bytes | Iterable[bytes], *, flush: bool) -> str:
     """A new hidden file beside ``path`` holding ``data`` or its chunks (flushed to disk if ``flush``); its name.
 
@@ -108,6 +130,8 @@ def _temporary_sibling(path: Path, data: bytes | Iterable[bytes], *, flush: bool
     except OSError as exc:
         raise WriteError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     try:
+        # tempfile makes the file private; it is renamed into place, so it gets what open() would give.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             for chunk in [data] if isinstance(data, bytes) else data:
                 handle.write(chunk)

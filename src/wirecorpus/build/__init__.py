@@ -111,7 +111,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
             return target
         work = rows.chunk_work(corpus_plan)
         reuse = plan_reuse(root, target, previous, listing, code, corpus_plan, work)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        staging = storage.new_hidden_folder(target)
         try:
             chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory), tagger, work, reuse, listing)
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
