@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirecorpus.sorted_runs import ExternalSort, left_join, merge_sorted
+from wirecorpus.sorted_runs import ExternalSort, distinct, left_join, merge_sorted, run_starts
 
 keys = st.binary(min_size=1, max_size=9).map(lambda raw: raw.replace(b"\0", b"x"))  # a byte array drops a trailing NUL
 batches = st.lists(st.lists(keys, max_size=12), max_size=6)
@@ -97,3 +97,26 @@ def _joined(left_blocks: list[np.ndarray], right_blocks: list[np.ndarray]):
     as_rows = [np.rec.fromarrays([block], names="key").view(np.ndarray) for block in left_blocks]
     for block, found, matched in left_join(as_rows, right_blocks, key="key", right_dtype=_rows([]).dtype):
         yield block["key"], found, matched
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(keys, max_size=20), st.integers(1, 4))
+def test_sorted_runs_distinct_keeps_the_first_row_of_each_key(items: list[bytes], block: int) -> None:
+    """Rows of one key that straddle blocks are one key: the first row is kept, the others dropped."""
+    rows = np.sort(_rows(items), order=["key", "n"])
+    blocks = [rows[start : start + block] for start in range(0, len(rows), block)]
+    got = [(bytes(row["key"]), int(row["n"])) for kept in distinct(blocks, key="key") for row in kept]
+    first: dict[bytes, int] = {}
+    for row in rows:
+        first.setdefault(bytes(row["key"]), int(row["n"]))
+    assert got == sorted(first.items())
+    plain = [item for kept in distinct([_array(sorted(items)[start : start + block]) for start in range(0, len(items), block)]) for item in kept.tolist()]
+    assert plain == sorted(set(items))
+
+
+@given(st.lists(keys, max_size=12), st.integers(0, 12))
+def test_sorted_runs_run_starts_carry_the_key_before(items: list[bytes], cut: int) -> None:
+    ordered = sorted(items)
+    head, tail = _array(ordered[:cut]), _array(ordered[cut:])
+    flags = run_starts(head).tolist() + run_starts(tail, head[-1] if len(head) else None).tolist()
+    assert flags == [position == 0 or item != ordered[position - 1] for position, item in enumerate(ordered)]

@@ -171,6 +171,31 @@ def left_join(
         yield block, found, matched
 
 
+def distinct(blocks: Iterable[np.ndarray], *, key: str | None = None) -> Iterator[np.ndarray]:
+    """A sorted stream of blocks with each key once: the first row of each run of equal keys.
+
+    ``key`` names the field compared in structured rows, as in :func:`left_join`.
+    """
+    last = None
+    for block in blocks:
+        if len(block):
+            keys = _keys(block, key)
+            first = run_starts(keys, last)
+            last = keys[-1]
+            if first.any():
+                yield block[first]
+
+
+def run_starts(keys: np.ndarray, previous: object = None) -> np.ndarray:
+    """For each key of a sorted block, whether it starts a run of equal keys. A run may straddle
+    blocks: ``previous`` is the last key of the block before (None for the first block)."""
+    first = np.empty(len(keys), dtype=bool)
+    if len(keys):
+        first[0] = previous is None or keys[0] != previous
+        first[1:] = keys[1:] != keys[:-1]
+    return first
+
+
 def _keys(rows: np.ndarray, key: str | None) -> np.ndarray:
     return rows if key is None else rows[key]
 
