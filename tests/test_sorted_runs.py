@@ -120,3 +120,9 @@ def test_sorted_runs_run_starts_carry_the_key_before(items: list[bytes], cut: in
     head, tail = _array(ordered[:cut]), _array(ordered[cut:])
     flags = run_starts(head).tolist() + run_starts(tail, head[-1] if len(head) else None).tolist()
     assert flags == [position == 0 or item != ordered[position - 1] for position, item in enumerate(ordered)]
+
+
+def test_sorted_runs_left_join_finds_a_key_that_goes_on_in_the_next_left_block() -> None:
+    left = [_array([b"a", b"b"]), _array([b"b", b"c"])]
+    right = [_array([b"b"]), _array([b"c"])]
+    assert [found.tolist() for _, found, _ in left_join(left, right)] == [[False, True], [True, True]]
