@@ -7,13 +7,13 @@ exists and its set has a file for it, at level 4, since that takes the layout.
 
 from __future__ import annotations
 
-from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
 from .. import layout
 from .files import read_json_file
 from .registry import Collector, Finding, check
+from .sorted_ids import SortedIds
 
 _EXPECTED = '{"<article id>": "<hand set name>", ...}, e.g. {"tass-20200920-693f2c16": "a1"}'
 
@@ -36,15 +36,15 @@ def check_gold_shape(data: Any, found: Collector) -> dict[str, str] | None:
 
 
 @check(4)
-def check_gold_members(gold: dict[str, str], article_ids: Container[str], root: Path, found: Collector) -> None:
+def check_gold_members(gold: dict[str, str], article_ids: SortedIds, root: Path, found: Collector) -> None:
     """Every article annotations/gold.json names exists, and the hand set it names has a file for it.
 
     Emits:
         gold-unknown-article (error): annotations/gold.json names an article that has no record in corpus/.
         gold-set-missing (error): the hand set annotations/gold.json names for an article has no file for it.
     """
-    for article_id, name in gold.items():
-        if article_id not in article_ids:
+    for (article_id, name), known in zip(gold.items(), article_ids.contains_each(list(gold)).tolist()):
+        if not known:
             found.add("gold-unknown-article", f"{article_id!r} has no article record in corpus/", at=(article_id,))
             continue
         expected = layout.annotation_relpath(kind="hand", name=name, article_id=article_id)
@@ -52,7 +52,7 @@ def check_gold_members(gold: dict[str, str], article_ids: Container[str], root: 
             found.add("gold-set-missing", f"the gold of {article_id!r} is hand/{name}, but there is no {expected}", at=(article_id,))
 
 
-def check_gold_file(root: Path, article_ids: Container[str]) -> list[Finding]:
+def check_gold_file(root: Path, article_ids: SortedIds) -> list[Finding]:
     """The findings for annotations/gold.json (there is one when this is called); ``article_ids``: the articles on disk."""
     found = Collector(layout.GOLD_PATH.as_posix())
     text, data = read_json_file(root / layout.GOLD_PATH, found)

@@ -5,9 +5,14 @@ are checked a batch at a time: first by the screen (:mod:`.screen`), which
 passes a batch with nothing to report in bulk, and, for a batch it is not
 sure of, unit by unit, level by level, which is where every finding comes
 from. A large corpus is checked by worker processes (:class:`~wirecorpus.executor.LocalExecutor`); the
-corpus checks (splits, duplicate texts) are the calling process's, made from
-each checked article's id and text hash as the results come back, so that a
-worker holds nothing of the corpus but its batch.
+corpus checks (splits, duplicate texts) are the calling process's, made once
+every unit is checked from each checked article's id and text hash, so that a
+worker holds nothing of the corpus but its batch. Whatever the calling process
+must see of every article (the files to check, the ids on disk and in
+corpus/splits.json, the checked articles and their text hashes) goes to rows
+sorted in runs on disk (:mod:`wirecorpus.sorted_runs`) and is matched as
+sorted streams, a block at a time, so that its memory does not grow with the
+corpus.
 """
 
 from __future__ import annotations
@@ -39,13 +44,22 @@ from .annotations import (
     check_spans,
 )
 from .articles import check_article
-from .corpus_checks import TextRegister, check_split_member, check_splits_members, check_splits_shape, check_unique_text, report_misplaced
+from .corpus_checks import (
+    SplitsListing,
+    TextRegister,
+    check_splits_members,
+    check_splits_shape,
+    check_unique_text,
+    report_misplaced,
+    report_split_missing,
+)
 from .files import read_json_file
 from .gold_checks import check_gold_file
 from .registry import Collector, Finding
 from .screen import Batch, ScreenedArticles, screen_batch
 from .shapes import Shape, check_record, compile_shape
 from .sorted_ids import SortedIds
+from .splits_file import NotPlain, recorded_blocks
 from .targets import ANNOTATION, ARTICLE, Targets, collect, regular
 
 # Below this many units a pool costs more to start than it saves.
@@ -107,32 +121,37 @@ def validate(paths: list[Path] | None = None, *, root: Path, workers: int | None
     """
     root = Path(root).resolve()
     inventory = schema.Inventory.load(root)
-    targets = collect(paths, root)
-    report = ValidationReport(files=targets.files)
-    for path in targets.missing:
-        found = Collector(path)
-        read_json_file(Path(path), found)
-        report.findings += found.findings()
-    assigned = None
-    if targets.splits:
-        assigned = _check_splits_file(root, report)
-    if targets.gold:
-        report.files += 1
-        report.findings += check_gold_file(root, SortedIds.of(layout.iter_article_ids(root)))
-    context = Context.create(root, inventory)
-    texts = TextRegister()
-    with _cycle_collector_paused():
-        for result in _results(targets, context, workers):
-            report.findings += result.findings
-            for article_id, path, text_hash in result.articles:
-                if assigned is not None:
-                    report.findings += _split_findings(article_id, path, assigned, root)
-                texts.add(article_id, text_hash)
-    for article_id, first_id in texts.repeated():
-        # An article past level 3 lies where its id says.
-        found = Collector(layout.article_relpath_of_id(article_id))
-        check_unique_text(article_id, first_id, found)
-        report.findings += found.findings()
+    with contextlib.ExitStack() as held:
+        targets = held.enter_context(collect(paths, root))
+        report = ValidationReport(files=targets.files)
+        for path in targets.missing:
+            found = Collector(path)
+            read_json_file(Path(path), found)
+            report.findings += found.findings()
+        listing = None
+        if targets.splits or targets.gold:
+            with article_ids_on_disk(root) as article_ids:
+                if targets.splits:
+                    listing = _check_splits_file(root, report, article_ids)
+                    held.enter_context(listing or contextlib.nullcontext())
+                if targets.gold:
+                    report.files += 1
+                    report.findings += check_gold_file(root, article_ids)
+        context = Context.create(root, inventory)
+        texts, checked = held.enter_context(TextRegister()), held.enter_context(SortedIds())
+        with _cycle_collector_paused():
+            for result in _results(targets, context, workers):
+                report.findings += result.findings
+                for article_id, _, text_hash in result.articles:
+                    checked.add(article_id)
+                    texts.add(article_id, text_hash)
+        if listing is not None:
+            report.findings += _split_findings(listing.unassigned(checked), root)
+        for article_id, first_id in texts.repeated():
+            # An article past level 3 lies where its id says.
+            found = Collector(layout.article_relpath_of_id(article_id))
+            check_unique_text(article_id, first_id, found)
+            report.findings += found.findings()
     for path in targets.misplaced:
         found = Collector(context.relative(path))
         report_misplaced(found)
@@ -153,40 +172,67 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_splits_file(root: Path, report: ValidationReport, article_ids: SortedIds | None = None) -> SortedIds | None:
-    """Check corpus/splits.json; return the ids it assigns a split (none when there is no file, None when unusable).
+def article_ids_on_disk(root: Path) -> SortedIds:
+    """The ids of the article records in the layout (as :func:`.layout.iter_article_ids` finds them), sorted,
+    listed an entry at a time: a year folder of the corpus holds a record per article of its year."""
+    ids = SortedIds()
+    for year in layout.article_record_folders(root):
+        with os.scandir(year) as listing:
+            for entry in listing:
+                if entry.name.endswith(".json") and not entry.name.startswith("."):
+                    ids.add(entry.name[: -len(".json")])
+    return ids
 
-    ``article_ids``: the ids of the articles on disk, when already known.
+
+def _check_splits_file(root: Path, report: ValidationReport, article_ids: SortedIds) -> SplitsListing | None:
+    """Check corpus/splits.json against the ids of the articles on disk; return what it lists (nothing
+    when there is no file), or None when it is unusable.
+
+    The file is read as a stream; only one that is not plainly sound is read whole, to say what is wrong where.
     """
     path = root / layout.SPLITS_PATH
+    listing = SplitsListing()
     if not path.exists():
-        return SortedIds.of(())
+        return listing
     report.files += 1
     found = Collector(layout.SPLITS_PATH.as_posix())
-    text, data = read_json_file(path, found)
-    assigned = None
-    # text None: the file failed level 1; data None with a text: it holds JSON null.
-    if text is not None and check_splits_shape(data, found) is not None:
-        assigned = check_splits_members(data, SortedIds.of(layout.iter_article_ids(root)) if article_ids is None else article_ids, found)
+    text = data = None
+    try:
+        for split, ids, lines in recorded_blocks(path):
+            listing.add(split, ids, lines)
+    except NotPlain:
+        listing.close()
+        listing = SplitsListing()
+        text, data = read_json_file(path, found)
+        # text None: the file failed level 1; data None with a text: it holds JSON null.
+        if text is None or check_splits_shape(data, found) is None:
+            report.findings += found.findings(text=text, data=data)
+            listing.close()
+            return None
+        for split in splits.SPLITS:
+            listing.add(split, data[split], None)
+    check_splits_members(listing, article_ids, found)
     report.findings += found.findings(text=text, data=data)
-    return assigned
+    return listing
 
 
-def _split_findings(article_id: str, path: str, assigned: SortedIds, root: Path) -> list[Finding]:
-    """split-missing for an article (past level 3, so ``path`` is where its id puts it) that is in no split."""
-    found = Collector(path)
-    check_split_member(article_id, assigned, found)
-    if not found.pending:
-        return []
-    # The finding's line is that of the id: the file is read again for it, where a worker would send every file's lines.
-    text, data = read_json_file(root / path, Collector(path))
-    return found.findings(text=text, data=data)
+def _split_findings(unassigned: Iterator[str], root: Path) -> list[Finding]:
+    """split-missing for each article (past level 3, so where its id puts it) that is in no split."""
+    findings = []
+    for article_id in unassigned:
+        path = layout.article_relpath_of_id(article_id)
+        found = Collector(path)
+        report_split_missing(article_id, found)
+        # The finding's line is that of the id: the file is read again for it, where a worker would send every file's lines.
+        text, data = read_json_file(root / path, Collector(path))
+        findings += found.findings(text=text, data=data)
+    return findings
 
 
 def _results(targets: Targets, context: Context, workers: int | None) -> Iterable[UnitResult]:
     workers = workers or available_cpus()
     units = targets.units()
-    if workers <= 1 or targets.unit_count < POOL_MIN_UNITS:
+    if workers <= 1 or not targets.has_units(POOL_MIN_UNITS):
         batches = iter(lambda: list(itertools.islice(units, BATCH_UNITS)), [])
         return (result for batch in batches for result in check_batch(batch, context))
     return _pooled(units, context, workers)
@@ -263,15 +309,17 @@ def survey(root: Path) -> Context | None:
     screen (:func:`.screen.screen_batch`).
     """
     root = Path(root).resolve()
-    targets = collect(None, root)
-    if targets.misplaced or targets.missing or not targets.all_regular():
-        return None
+    with collect(None, root) as targets:
+        if targets.misplaced or targets.missing or not targets.all_regular():
+            return None
     report = ValidationReport()
-    article_ids = targets.article_ids()
-    assigned = _check_splits_file(root, report, article_ids)
-    if targets.gold:
-        report.findings += check_gold_file(root, article_ids)
-    if report.findings or assigned is None:
+    with article_ids_on_disk(root) as article_ids:
+        listing = _check_splits_file(root, report, article_ids)
+        if listing is not None:
+            listing.close()
+        if targets.gold:
+            report.findings += check_gold_file(root, article_ids)
+    if report.findings or listing is None:
         return None
     return Context.create(root, schema.Inventory.load(root))
 

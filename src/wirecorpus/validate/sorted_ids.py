@@ -1,20 +1,22 @@
-"""Sets of ids (article ids, file names) held as one sorted array of bytes, for a whole corpus.
+"""Sets of ids (article ids, file names) for a whole corpus, held sorted in runs on disk.
 
-A Python set of a million ids costs about 100 bytes an id; the array costs the
-id's length. Ids are ASCII by the id rule; any other string (a name with other
-characters, a NUL or of odd length, as a hand-edited corpus/splits.json may
-hold) is kept apart in a Python set, so that membership is exactly that of
-strings.
+A Python set of a million ids costs about 100 bytes an id, and even a sorted
+array of them grows with the corpus. Here the ids go to an
+:class:`~wirecorpus.sorted_runs.ExternalSort` a chunk at a time and are read
+back sorted, a block at a time, to be matched with other sorted ids. Ids are
+ASCII by the id rule; any other string (a name with other characters, a NUL or
+of odd length, as a hand-edited corpus/splits.json may hold) is kept apart in
+a Python set, so that membership is exactly that of strings.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Self
 
 import numpy as np
 
-from ..article_ids import found_in
+from ..sorted_runs import ExternalSort, distinct, left_join
 
 # Longer strings are kept apart: one of them would widen every item of the array.
 MAX_ARRAY_LENGTH = 64
@@ -37,42 +39,73 @@ def in_array_each(texts: list[str]) -> np.ndarray:
     return np.fromiter(map(in_array, texts), dtype=bool, count=len(texts))
 
 
-class SortedIds:
-    """A set of strings: most in ``array`` (sorted, unique), the rest (see :func:`in_array`) in ``others``."""
+def as_rows(ids: np.ndarray, field: str) -> np.ndarray:
+    """A contiguous array of ids as structured rows of one field, to be matched with rows that have that field."""
+    return np.ascontiguousarray(ids).view(np.dtype([(field, ids.dtype)]))
 
-    def __init__(self, array: np.ndarray, others: set[str]) -> None:
-        self.array = array
-        self.others = others
+
+class RunsHolder:
+    """What holds sorted runs on disk: a context manager whose exit (or :meth:`close`) deletes them."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SortedIds(RunsHolder):
+    """A set of strings: most in runs on disk (see :func:`in_array`), the rest in ``others``.
+    Lookups are merges with the sorted ids, for many ids at once."""
+
+    def __init__(self) -> None:
+        self._sorter = ExternalSort()
+        self._pending: list[str] = []
+        self.others: set[str] = set()
 
     @classmethod
     def of(cls, strings: Iterable[str]) -> SortedIds:
-        chunks: list[np.ndarray] = []
-        pending: list[str] = []
-        others: set[str] = set()
+        ids = cls()
         for text in strings:
-            if in_array(text):
-                pending.append(text)
-                if len(pending) == CHUNK:
-                    chunks.append(np.unique(as_array(pending)))
-                    pending.clear()
-            else:
-                others.add(text)
-        chunks.append(as_array(pending))
-        return cls(np.unique(np.concatenate(chunks)), others)
+            ids.add(text)
+        return ids
 
-    def __len__(self) -> int:
-        return len(self.array) + len(self.others)
+    def close(self) -> None:
+        self._sorter.close()
+        self._pending.clear()
 
-    def __contains__(self, text: object) -> bool:
-        return isinstance(text, str) and bool(self.contains_each([text])[0])
+    def add(self, text: str) -> None:
+        if in_array(text):
+            self._pending.append(text)
+            if len(self._pending) == CHUNK:
+                self._flush()
+        else:
+            self.others.add(text)
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """The ids held in the array, sorted, each once, a block at a time."""
+        self._flush()
+        return distinct(self._sorter.blocks())
 
     def contains_each(self, texts: list[str]) -> np.ndarray:
-        """For each string, whether it is in the set."""
+        """For each string, whether it is in the set (one pass over the sorted ids for them all)."""
         found = np.zeros(len(texts), dtype=bool)
-        held = in_array_each(texts)
-        if held.any():
-            found[held] = found_in(self.array, as_array(list(itertools.compress(texts, held))))
-        for row in np.flatnonzero(~held).tolist():
-            found[row] = texts[row] in self.others
+        held = np.flatnonzero(in_array_each(texts))
+        keys = as_array([texts[row] for row in held.tolist()])
+        order = np.argsort(keys, kind="stable")
+        hits = [hit for _, hit, _ in left_join([keys[order]], self.blocks())]
+        if hits:
+            found[held[order]] = hits[0]
+        for row, text in enumerate(texts):
+            if not in_array(text):
+                found[row] = text in self.others
         return found
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._sorter.add(as_array(self._pending))
+            self._pending.clear()
 

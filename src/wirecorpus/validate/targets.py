@@ -4,11 +4,11 @@ Files are grouped by article id into units: the article record and every
 annotation file named after it. A unit is checked in one go, so an article's
 text is read once and held only while its annotations are checked.
 
-The listing of a large corpus is held as names in arrays (a record: its
-name's length and 4 bytes; an annotation file: 8 bytes), not as paths: a
-unit's paths are made as it is checked.
-Folders are listed with ``os.scandir`` a chunk of names at a time, as a
-folder of annotation files holds one per article.
+The files of a large corpus are not held: each is a row (its name, kind and
+folder number) in an :class:`~wirecorpus.sorted_runs.ExternalSort`, and the
+units are made from the rows read back sorted by name, a block at a time, as
+they are checked. Folders are listed with ``os.scandir`` a chunk of names at a
+time, as a folder of annotation files holds one per article.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from .. import layout
-from ..article_ids import found_in
-from .sorted_ids import CHUNK, SortedIds, as_array, in_array
+from ..sorted_runs import ExternalSort, distinct, run_starts
+from .sorted_ids import CHUNK, RunsHolder, as_array, in_array
 
 ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
 # Names taken from the layout once: they are compared for every file of the corpus.
@@ -32,43 +32,51 @@ _SPLITS_PARTS = layout.SPLITS_PATH.parts
 _GOLD_PARTS = layout.GOLD_PATH.parts
 _NAMED_FILES = frozenset({_SPLITS_PARTS, _GOLD_PARTS, layout.SCHEMA_PATH.parts, layout.NER_TAGS_PATH.parts})
 _SUFFIX = len(".json")
-_UNIT_CHUNK = 4096
 
 
-def _no_rows() -> np.ndarray:
-    return np.zeros(0, dtype=np.int64)
+# Kinds in a row: a record sorts before the annotation files named after it.
+_KIND_CODES = {ARTICLE: 0, ANNOTATION: 1}
+_KINDS = (ARTICLE, ANNOTATION)
+
+
+def _file_rows(width: int) -> np.dtype:
+    return np.dtype([("name", f"S{width}"), ("kind", "u1"), ("folder", "<i4")])
 
 
 @dataclass
-class Targets:
+class Targets(RunsHolder):
     """The files of one run, by unit, and the rest.
 
-    Article records whose names :func:`.sorted_ids.in_array` holds are in
-    ``names`` (sorted, without .json) with their folders; the annotation files
-    named after one of them are in ``annotation_rows`` (that record's row, sorted)
-    with their folders. Every other unit is in ``groups``. ``files`` leaves out
-    corpus/splits.json and annotations/gold.json, which are counted when checked.
+    Article records and annotation files whose names :func:`.sorted_ids.in_array`
+    holds are ``rows`` (name without .json, kind, folder number in ``folders``);
+    every other unit is in ``groups``. ``files`` leaves out corpus/splits.json and
+    annotations/gold.json, which are counted when checked.
     """
 
-    names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="S1"))
-    article_folders: list[str] = field(default_factory=list)
-    article_folder_of: np.ndarray = field(default_factory=_no_rows)
-    annotation_rows: np.ndarray = field(default_factory=_no_rows)
-    annotation_folders: list[str] = field(default_factory=list)
-    annotation_folder_of: np.ndarray = field(default_factory=_no_rows)
-    groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # loose files, other names, annotation files of no listed record
+    rows: ExternalSort = field(default_factory=ExternalSort)
+    folders: list[str] = field(default_factory=list)
+    article_rows: int = 0
+    groups: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # loose files, other names
     splits: bool = False  # whether corpus/splits.json is checked
     gold: bool = False  # whether annotations/gold.json is checked
     misplaced: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
 
-    @property
-    def files(self) -> int:
-        return len(self.names) + len(self.annotation_rows) + sum(map(len, self.groups.values())) + len(self.misplaced) + len(self.missing)
+    def close(self) -> None:
+        self.rows.close()
 
     @property
-    def unit_count(self) -> int:
-        return len(self.groups) + len(self._run_starts())
+    def files(self) -> int:
+        return len(self.rows) + sum(map(len, self.groups.values())) + len(self.misplaced) + len(self.missing)
+
+    def has_units(self, count: int) -> bool:
+        """Whether there are at least ``count`` units (the sorted rows are read only as far as that takes)."""
+        found = len(self.groups)
+        for firsts in distinct(self.rows.blocks(), key="name"):
+            found += len(firsts)
+            if found >= count:
+                break
+        return found >= count
 
     def units(self) -> Iterator[tuple[tuple[str, str], ...]]:
         """Each unit's files ((kind, absolute path), ...), articles first, so that their annotation files find them checked.
@@ -77,35 +85,35 @@ class Targets:
         """
         for key in sorted(self.groups):
             yield _unit(self.groups[key])
-        starts = self._run_starts()
-        bounds = np.append(starts, len(self.names))
-        annotation_bounds = np.searchsorted(self.annotation_rows, bounds)
-        # A chunk of units at a time: lists of Python ints for every unit would cost 100 bytes a unit.
-        for first in range(0, len(starts), _UNIT_CHUNK):
-            ends = bounds[first : first + _UNIT_CHUNK + 1].tolist()
-            annotation_ends = annotation_bounds[first : first + _UNIT_CHUNK + 1].tolist()
-            names = self.names[ends[0] : ends[-1]].tolist()
-            for index in range(len(ends) - 1):
-                name = f"{names[ends[index] - ends[0]].decode('ascii')}.json"
-                files = [(ARTICLE, f"{self.article_folders[self.article_folder_of[row]]}{os.sep}{name}") for row in range(ends[index], ends[index + 1])]
-                files += [
-                    (ANNOTATION, f"{self.annotation_folders[self.annotation_folder_of[row]]}{os.sep}{name}")
-                    for row in range(annotation_ends[index], annotation_ends[index + 1])
-                ]
-                yield _unit(files)
+        carried = None  # the rows of the last name of a block, which may go on in the next
+        for block in self.rows.blocks():
+            if not len(block):
+                continue
+            if carried is not None:
+                block = np.concatenate((carried, block.astype(np.result_type(carried.dtype, block.dtype), copy=False)))
+            starts = np.flatnonzero(run_starts(block["name"]))
+            yield from self._units_of(block[: starts[-1]], starts[:-1])
+            carried = block[starts[-1] :]
+        if carried is not None:
+            yield from self._units_of(carried, np.zeros(1, dtype=np.int64))
 
     def all_regular(self) -> bool:
-        """Whether every unit is :func:`regular`."""
-        return all(regular(_unit(files)) for files in self.groups.values()) and len(self._run_starts()) == len(self.names)
+        """Whether every unit is :func:`regular`: each name has one article record, the first of its rows."""
+        names = 0
+        for firsts in distinct(self.rows.blocks(), key="name"):
+            if np.any(firsts["kind"] != _KIND_CODES[ARTICLE]):
+                return False
+            names += len(firsts)
+        return names == self.article_rows and all(regular(_unit(files)) for files in self.groups.values())
 
-    def article_ids(self) -> SortedIds:
-        """The names of the article records, as ids."""
-        others = {key for key, files in self.groups.items() if any(kind == ARTICLE for kind, _ in files)}
-        return SortedIds(np.unique(self.names), others)
-
-    def _run_starts(self) -> np.ndarray:
-        """The first row of each name (a name is in several folders when a record is misplaced)."""
-        return np.flatnonzero(np.concatenate(([True], self.names[1:] != self.names[:-1]))) if len(self.names) else _no_rows()
+    def _units_of(self, rows: np.ndarray, starts: np.ndarray) -> Iterator[tuple[tuple[str, str], ...]]:
+        """The units of rows sorted by name, each name's rows starting at one of ``starts``."""
+        # Lists of Python values for a block of rows at a time: for every unit they would cost 100 bytes a unit.
+        bounds = [*starts.tolist(), len(rows)]
+        names, kinds, folders = rows["name"][starts].tolist(), rows["kind"].tolist(), rows["folder"].tolist()
+        for index, name in enumerate(names):
+            file = f"{name.decode('ascii')}.json"
+            yield _unit([(_KINDS[kinds[row]], f"{self.folders[folders[row]]}{os.sep}{file}") for row in range(bounds[index], bounds[index + 1])])
 
 
 def regular(unit: tuple[tuple[str, str], ...]) -> bool:
@@ -160,10 +168,9 @@ def collect(paths: list[Path] | None, root: Path) -> Targets:
 class _Listing:
     """Files placed in the layout as they are listed.
 
-    Article records go to arrays of names; annotation files are matched to
-    them at the end, their folders listed a second time rather than their
-    names kept meanwhile. A file is listed once: a folder is listed whole
-    once, and a file named on its own is left out of its folder's listing.
+    Article records and annotation files go to the sorted rows a chunk at a
+    time. A file is listed once: a folder is listed whole once, and a file
+    named on its own is left out of its folder's listing.
     """
 
     def __init__(self, prefix: str) -> None:
@@ -171,10 +178,8 @@ class _Listing:
         self.targets = Targets()
         self.listed: set[str] = set()  # folders listed whole
         self.named: set[str] = set()  # files named on their own
-        self.article_folders: dict[str, int] = {}
-        self.article_chunks: list[tuple[np.ndarray, np.ndarray]] = []
-        self.pending: list[tuple[str, int]] = []  # article names not yet in a chunk, with their folder
-        self.annotation_folders: dict[str, set[str] | None] = {}  # folder -> its files named on their own (None: all its files)
+        self.folders: dict[str, int] = {}
+        self.pending: list[tuple[str, int, int]] = []  # (name, kind, folder) not yet in the rows
 
     def add_named(self, folder: str, name: str) -> None:
         file = f"{folder}{os.sep}{name}"
@@ -195,22 +200,8 @@ class _Listing:
     def finish(self) -> Targets:
         targets = self.targets
         self._flush()
-        names = np.concatenate([names for names, _ in self.article_chunks]) if self.article_chunks else targets.names
-        folder_of = np.concatenate([folders for _, folders in self.article_chunks]) if self.article_chunks else _no_rows()
-        self.article_chunks.clear()
-        order = np.argsort(names, kind="stable")
-        targets.names, targets.article_folder_of, targets.article_folders = names[order], folder_of[order], list(self.article_folders)
-        rows, folders = [], []
-        for index, (folder, only) in enumerate(self.annotation_folders.items()):
-            targets.annotation_folders.append(folder)
-            for chunk in [sorted(only)] if only is not None else (names for _, names in _folders(folder, recurse=False)):
-                rows.append(self._match_annotations(folder, chunk).astype(np.int32))
-                folders.append(np.full(len(rows[-1]), index, dtype=np.int32))
-        if rows:
-            all_rows = np.concatenate(rows)
-            order = np.argsort(all_rows, kind="stable")
-            targets.annotation_rows, targets.annotation_folder_of = all_rows[order], np.concatenate(folders)[order]
-        targets.splits = targets.splits or len(targets.names) > 0 or any(kind == ARTICLE for files in targets.groups.values() for kind, _ in files)
+        targets.folders = list(self.folders)
+        targets.splits = targets.splits or targets.article_rows > 0 or any(kind == ARTICLE for files in targets.groups.values() for kind, _ in files)
         return targets
 
     def _place(self, folder: str, names: list[str], *, named: bool) -> None:
@@ -221,38 +212,22 @@ class _Listing:
             parts = () if folder_parts is None else (*folder_parts, name)
             key = name if parts in _NAMED_FILES else ""
             kind = kinds[key] if key in kinds else kinds.setdefault(key, layout_kind(parts))
-            if kind == ARTICLE and in_array(name[:-_SUFFIX]):
-                self.pending.append((name[:-_SUFFIX], self.article_folders.setdefault(folder, len(self.article_folders))))
+            if kind in _KIND_CODES and in_array(name[:-_SUFFIX]):
+                self.pending.append((name[:-_SUFFIX], _KIND_CODES[kind], self.folders.setdefault(folder, len(self.folders))))
+                self.targets.article_rows += kind == ARTICLE
                 if len(self.pending) == CHUNK:
                     self._flush()
-            elif kind == ANNOTATION and named:
-                only = self.annotation_folders.setdefault(folder, set())
-                if only is not None:
-                    only.add(name)
-            elif kind == ANNOTATION:
-                self.annotation_folders[folder] = None  # listed again, whole, once the records are known
-                return
             else:
                 _place(f"{folder}{os.sep}{name}", parts, kind, self.targets, named=named)
 
     def _flush(self) -> None:
         if self.pending:
-            names, folders = zip(*self.pending)
-            self.article_chunks.append((as_array(list(names)), np.array(folders, dtype=np.int32)))
+            names, kinds, folders = zip(*self.pending)
+            keys = as_array(list(names))
+            rows = np.zeros(len(keys), dtype=_file_rows(keys.itemsize))
+            rows["name"], rows["kind"], rows["folder"] = keys, kinds, folders
+            self.targets.rows.add(rows)
             self.pending.clear()
-
-    def _match_annotations(self, folder: str, names: list[str]) -> np.ndarray:
-        """The record rows of the annotation files named after a listed record; each of the others goes to its group."""
-        keys = [name[:-_SUFFIX] for name in names]
-        rows = np.full(len(keys), -1, dtype=np.int64)
-        held = np.array([row for row, key in enumerate(keys) if in_array(key)], dtype=np.int64)
-        if len(held):
-            array_keys = as_array([keys[row] for row in held])
-            found = found_in(self.targets.names, array_keys)
-            rows[held[found]] = np.searchsorted(self.targets.names, array_keys[found])
-        for row in np.flatnonzero(rows < 0).tolist():
-            self.targets.groups.setdefault(keys[row], []).append((ANNOTATION, f"{folder}{os.sep}{names[row]}"))
-        return rows[rows >= 0]
 
 
 def _folders(top: str, *, recurse: bool = True) -> Iterator[tuple[str, list[str]]]:
