@@ -44,7 +44,9 @@ from pathlib import Path
 
 from .. import layout, splits
 from ..errors import RepositoryError
-from .runner import ValidationReport, validate
+from .corpus_checks import SplitsListing
+from .runner import ValidationReport, article_ids_on_disk, validate
+from .splits_file import NotPlain, recorded_blocks
 from .targets import ANNOTATION, ARTICLE, layout_kind
 
 # What decides validity: a change to any of these (a path or a folder's prefix) validates everything.
@@ -224,26 +226,47 @@ def _articles_on_disk(root: Path, articles: set[str], *, splits_changed: bool) -
     """Articles the changes can break: those sharing a changed article's text-hash prefix and,
     when corpus/splits.json changed, those it leaves out. One pass over the file names."""
     prefixes = {article_id[-_HASH_PREFIX:] for article_id in articles if layout.ID_PATTERN.match(article_id)}
-    listed = _listed_in_splits(root) if splits_changed else None
-    if not prefixes and listed is None:
+    left_out = _left_out_of_splits(root) if splits_changed else set()
+    if not prefixes and not left_out:
         return set()
     found = set()
     for path in glob.iglob(layout.article_glob(root)):
         article_id = os.path.basename(path)[: -len(".json")]
-        if article_id[-_HASH_PREFIX:] in prefixes or (listed is not None and article_id not in listed):
+        if article_id[-_HASH_PREFIX:] in prefixes or article_id in left_out:
             found.add(Path(path).relative_to(root).as_posix())
     return found
 
 
-def _listed_in_splits(root: Path) -> set[str] | None:
-    """The ids corpus/splits.json lists; None when it is not an object of lists (its own checks say why)."""
+def _left_out_of_splits(root: Path) -> set[str]:
+    """The ids of the articles on disk that corpus/splits.json does not list (each is a finding to
+    come); none when the file is not an object of lists (its own checks say why)."""
+    listing = _splits_listing(root)
+    if listing is None:
+        return set()
+    with listing, article_ids_on_disk(root) as on_disk:
+        return set(listing.unassigned(on_disk))
+
+
+def _splits_listing(root: Path) -> SplitsListing | None:
+    """The ids corpus/splits.json lists, read as a stream; a file that is not plainly sound is read whole,
+    and its strings taken from each list; None when it is not an object of lists."""
+    listing = SplitsListing()
+    try:
+        for split, ids, _ in recorded_blocks(root / _SPLITS):
+            listing.add(split, ids, None)
+        return listing
+    except NotPlain:
+        listing.close()
     try:
         data = json.loads((root / _SPLITS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if type(data) is not dict or not all(type(data.get(name)) is list for name in splits.SPLITS):
         return None
-    return {article_id for name in splits.SPLITS for article_id in data[name] if type(article_id) is str}
+    listing = SplitsListing()
+    for name in splits.SPLITS:
+        listing.add(name, [article_id for article_id in data[name] if type(article_id) is str], None)
+    return listing
 
 
 def validate_changes(*, root: Path, since: str, workers: int | None = None) -> tuple[Scope, ValidationReport]:
