@@ -197,8 +197,12 @@ def test_validate_changes_gold_file_and_what_it_names(git_repo: Path) -> None:
     assert ids_by_path(report) == {GOLD: {"gold-set-missing"}}
 
 
-def test_validate_changes_splits_change_checks_every_article_it_leaves_out(git_repo: Path) -> None:
-    (git_repo / SPLITS).write_text('{"train": [], "test": []}\n', encoding="utf-8")
+@pytest.mark.parametrize("text", [
+    '{"train": [], "test": []}\n',
+    '{"train": ["tass-20200920-693f2c16"], "test": [], "train": []}\n',  # hand-edited: the last train counts, as in json.loads
+], ids=["streamed", "read-whole"])
+def test_validate_changes_splits_change_checks_every_article_it_leaves_out(git_repo: Path, text: str) -> None:
+    (git_repo / SPLITS).write_text(text, encoding="utf-8")
     scope, report = validate_changes(root=git_repo, since="main")
     assert checked(scope, git_repo) == [SPLITS, ARTICLE]
     assert ids_by_path(report) == {ARTICLE: {"split-missing"}}
