@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirecorpus.sorted_runs import ExternalSort, left_join, merge_sorted
+from wirecorpus.sorted_runs import ExternalSort, last_of_each, left_join, merge_sorted
 
 keys = st.binary(min_size=1, max_size=9).map(lambda raw: raw.replace(b"\0", b"x"))  # a byte array drops a trailing NUL
 batches = st.lists(st.lists(keys, max_size=12), max_size=6)
@@ -97,3 +97,19 @@ def _joined(left_blocks: list[np.ndarray], right_blocks: list[np.ndarray]):
     as_rows = [np.rec.fromarrays([block], names="key").view(np.ndarray) for block in left_blocks]
     for block, found, matched in left_join(as_rows, right_blocks, key="key", right_dtype=_rows([]).dtype):
         yield block["key"], found, matched
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(keys, max_size=20), st.integers(1, 4))
+def test_sorted_runs_last_of_each_keeps_one_row_a_key(items: list[bytes], block: int) -> None:
+    rows = _rows(items)
+    rows["n"] = np.arange(len(items))  # rows of one key differ: the last is the one of the highest n
+    rows = np.sort(rows, order=["key", "n"])
+    blocked = [rows[start : start + block] for start in range(0, len(rows), block)]
+    got = [(bytes(row["key"]), int(row["n"])) for kept in last_of_each(blocked, key="key") for row in kept]
+    last = {}
+    for row in rows:
+        last[bytes(row["key"])] = int(row["n"])
+    assert got == sorted(last.items())
+    plain = [item for kept in last_of_each([_array(sorted(items)[start : start + block]) for start in range(0, len(items), block)]) for item in kept.tolist()]
+    assert plain == sorted(set(items))

@@ -171,6 +171,27 @@ def left_join(
         yield block, found, matched
 
 
+def last_of_each(blocks: Iterable[np.ndarray], *, key: str | None = None) -> Iterator[np.ndarray]:
+    """A sorted stream of blocks with each key once: the last of the rows that share it (the one that
+    sorts last, for rows sorted whole). The last row of a block is held back until the next block
+    shows whether its key goes on, since equal keys may straddle two blocks."""
+    held = None
+    for block in blocks:
+        if not len(block):
+            continue
+        if held is not None:
+            dtype = _common_dtype([held.dtype, block.dtype])
+            block = np.concatenate([held.astype(dtype), block.astype(dtype, copy=False)])
+        keys = _keys(block, key)
+        last = np.append(keys[1:] != keys[:-1], True)
+        kept = block[last]
+        if len(kept) > 1:
+            yield kept[:-1]
+        held = kept[-1:]
+    if held is not None:
+        yield held
+
+
 def _keys(rows: np.ndarray, key: str | None) -> np.ndarray:
     return rows if key is None else rows[key]
 
