@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirecorpus.sorted_runs import ExternalSort, last_of_each, left_join, merge_sorted
+from wirecorpus.sorted_runs import ExternalSort, counted, last_of_each, left_join, merge_sorted
 
 keys = st.binary(min_size=1, max_size=9).map(lambda raw: raw.replace(b"\0", b"x"))  # a byte array drops a trailing NUL
 batches = st.lists(st.lists(keys, max_size=12), max_size=6)
@@ -113,3 +114,12 @@ def test_sorted_runs_last_of_each_keeps_one_row_a_key(items: list[bytes], block:
     assert got == sorted(last.items())
     plain = [item for kept in last_of_each([_array(sorted(items)[start : start + block]) for start in range(0, len(items), block)]) for item in kept.tolist()]
     assert plain == sorted(set(items))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(keys, max_size=20), st.integers(1, 4))
+def test_sorted_runs_counted_counts_each_row_across_blocks(items: list[bytes], block: int) -> None:
+    ordered = sorted(items)
+    blocked = [_array(ordered[start : start + block]) for start in range(0, len(ordered), block)]
+    got = [(row, int(count)) for rows, counts in counted(blocked) for row, count in zip(rows.tolist(), counts)]
+    assert got == sorted(Counter(items).items())

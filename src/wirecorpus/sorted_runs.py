@@ -192,6 +192,27 @@ def last_of_each(blocks: Iterable[np.ndarray], *, key: str | None = None) -> Ite
         yield held
 
 
+def counted(blocks: Iterable[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """A sorted stream of blocks as its rows, each once, with how many times each is there: a block of
+    rows and a block of counts at a time. The last row of a block waits for the next block, which
+    may go on with it (equal rows may straddle two blocks)."""
+    carried = None
+    for block in blocks:
+        if not len(block):
+            continue
+        starts = np.flatnonzero(np.append(True, block[1:] != block[:-1]))
+        rows, counts = block[starts], np.diff(np.append(starts, len(block)))
+        if carried is not None and rows[0] == carried[0][0]:
+            counts[0] += carried[1][0]
+        elif carried is not None:
+            yield carried
+        carried = (rows[-1:], counts[-1:])
+        if len(rows) > 1:
+            yield rows[:-1], counts[:-1]
+    if carried is not None:
+        yield carried
+
+
 def _keys(rows: np.ndarray, key: str | None) -> np.ndarray:
     return rows if key is None else rows[key]
 
