@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wirecorpus import sorted_runs
 from wirecorpus.sorted_runs import ExternalSort, counted, last_of_each, left_join, merge_sorted
 
 keys = st.binary(min_size=1, max_size=9).map(lambda raw: raw.replace(b"\0", b"x"))  # a byte array drops a trailing NUL
@@ -63,6 +64,13 @@ def test_sorted_runs_leave_no_file_behind(tmp_path, monkeypatch) -> None:
         assert [item for block in sorter.blocks() for item in block.tolist()] == [b"a", b"b", b"c", b"d", b"e"]
         assert os.listdir(tmp_path)  # the runs were on disk
     assert os.listdir(tmp_path) == []
+
+
+def test_sorted_runs_take_the_module_sizes_when_made(monkeypatch) -> None:
+    monkeypatch.setattr(sorted_runs, "RUN_ROWS", 2)
+    with ExternalSort() as sorter:
+        sorter.add(_array([b"c", b"b", b"a"]))
+        assert sorter.run_rows == 2 and len(sorter._runs) == 1  # the first two rows are a run on disk
 
 
 def test_sorted_runs_refuse_sizes_that_cannot_work() -> None:
