@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wirecorpus import sorted_runs
@@ -88,6 +88,7 @@ def test_sorted_runs_merge_sorted_streams(streams: list[list[bytes]], block: int
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(keys, max_size=20), st.sets(keys, max_size=20), st.integers(1, 4), st.integers(1, 4))
+@example([b"x", b"x"], {b"x"}, 1, 1)  # a key of the left in two blocks, the last of a right block
 def test_sorted_runs_left_join_finds_each_key(left: list[bytes], right: set[bytes], left_block: int, right_block: int) -> None:
     left, right_rows = sorted(left), _rows(sorted(right))
     left_blocks = [_array(left[start : start + left_block]) for start in range(0, len(left), left_block)]

@@ -168,8 +168,8 @@ def left_join(
             found |= hit
             pieces.append(current[places[hit]])
             dtype = _common_dtype([dtype, current.dtype])
-            if right_keys[-1] > keys[-1]:
-                break  # the rest of this right block belongs to later left blocks
+            if right_keys[-1] >= keys[-1]:
+                break  # the rest of this right block belongs to later left blocks (which may repeat this block's last key)
             current = _next_block(right_blocks)
         matched = np.concatenate([piece.astype(dtype, copy=False) for piece in pieces]) if pieces else np.empty(0, dtype=dtype or block.dtype)
         yield block, found, matched
