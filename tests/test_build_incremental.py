@@ -216,7 +216,9 @@ def test_build_incremental_refuses_a_text_in_two_chunks(small_chunks: tuple[Path
     release = build(root=root) if built_before else None
     before = file_bytes(release) if release else None
     copy = copy_to_another_day(root, ids[0])
-    chunk_of = {article: position for position, (_, chunk) in enumerate(rows.chunk_work(rows.plan(root))) for article in chunk}
+    with rows.plan(root) as corpus_plan:
+        chunks = rows.chunk_ids(corpus_plan, rows.chunk_work(corpus_plan))
+        chunk_of = {article: position for position, (_, chunk) in enumerate(chunks) for article in chunk}
     assert chunk_of[ids[0]] != chunk_of[copy]  # the screen of each chunk alone cannot see it
     with pytest.raises(ValidationFailed, match="validation error"):
         build(root=root)

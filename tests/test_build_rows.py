@@ -9,7 +9,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirecorpus import rows, schema
+from test_build_release import add_articles, file_bytes
+
+from wirecorpus import id_listing, rows, schema, sorted_runs, splits
+from wirecorpus.build import build
+from wirecorpus.article_ids import ArticleIds
+from wirecorpus.id_listing import decoded
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 names = st.text(alphabet="abcdefgh-0123456789", min_size=1, max_size=8)
@@ -85,6 +90,40 @@ def test_build_rows_plan_finds_each_record_where_the_listing_has_it(tmp_path: Pa
         (tmp_path / "corpus" / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / "corpus" / folder / f"{article.rstrip('#')}.json").write_text("{}", encoding="utf-8")
     records = rows.ArticleRecords.list(tmp_path)
-    assert list(records.ids) == sorted(placed)
-    wanted = sorted(placed, reverse=True)
-    assert records.paths(wanted) == [str(tmp_path / "corpus" / placed[article] / f"{article}.json") for article in wanted]
+    assert [article for block in records.ids() for article in decoded(block)] == sorted(placed)
+    wanted = [ArticleIds.of(sorted(placed)[:1]), ArticleIds.of(sorted(placed)[1:])]
+    paths = [records.paths(list(ids), folders) for ids, folders in zip(wanted, records.folders_of(wanted))]
+    assert paths == [[str(tmp_path / "corpus" / placed[article] / f"{article}.json") for article in ids] for ids in wanted]
+
+
+def test_build_rows_plan_from_runs_on_disk_gives_the_same_release(release_repo: Path, tmp_path: Path, monkeypatch) -> None:
+    """Every listing of the plan, the text hashes and the card's sets sorted in runs of two ids on disk,
+    read back two at a time: the release is byte for byte the one made in memory."""
+    add_articles(release_repo, 12)
+    in_memory = file_bytes(build(root=release_repo, out=tmp_path / "in-memory"))
+    written = []
+    write_run = sorted_runs.ExternalSort._write_run_blocks
+    monkeypatch.setattr(sorted_runs.ExternalSort, "_write_run_blocks", lambda sorter, *args: written.append(1) or write_run(sorter, *args))
+    monkeypatch.setattr(sorted_runs, "RUN_ROWS", 2)
+    monkeypatch.setattr(sorted_runs, "BLOCK_ROWS", 2)
+    monkeypatch.setattr(id_listing, "SCAN_BLOCK", 3)
+    assert file_bytes(build(root=release_repo, out=tmp_path / "on-disk")) == in_memory
+    assert written
+
+
+def test_build_rows_chunks_are_the_split_ids_cut_in_order(release_repo: Path, monkeypatch) -> None:
+    """The chunks' spans and ids are each split's sorted ids cut into runs of CHUNK_ARTICLES, and a span
+    holds exactly its own articles, whichever split the others are in."""
+    add_articles(release_repo, 12)
+    monkeypatch.setattr(sorted_runs, "RUN_ROWS", 3)
+    monkeypatch.setattr(sorted_runs, "BLOCK_ROWS", 2)
+    recorded = splits.read_splits(release_repo)
+    with rows.plan(release_repo) as corpus_plan:
+        work = rows.chunk_work(corpus_plan, chunk_articles=2)
+        chunks = list(rows.chunk_ids(corpus_plan, work))
+        every = [article for ids in recorded.values() for article in ids]
+        expected = [(split, sorted(ids)[start : start + 2]) for split, ids in recorded.items() for start in range(0, len(ids), 2)]
+        assert [(split, list(ids)) for split, ids in chunks] == expected
+        for (split, span), (_, ids) in zip(work, chunks):
+            assert (span.split, span[0], span[-1], len(span)) == (split, ids[0], ids[-1], len(ids))
+            assert span.contains(every).tolist() == [article in list(ids) for article in every]

@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from wirecorpus import schema
+from wirecorpus import schema, sorted_runs
 from wirecorpus._version import __version__
 from wirecorpus.build import MANIFEST_NAME, build
-from wirecorpus.article_ids import ArticleIds
+from wirecorpus.id_listing import IdListing
 from wirecorpus.release.croissant import CROISSANT_NAME, annotations_per_item
 
 from test_build_release import add_articles
@@ -196,10 +196,16 @@ def test_croissant_config_without_rows_has_no_record_set(release_repo: Path) -> 
 @pytest.mark.parametrize(
     ("sets", "articles", "expected"),
     [
-        ({"hand": {"a1": ArticleIds.of("xy")}, "model": {}}, 3, "hand: 0 sets on 1 article, 1 set on 2 articles; model: 0 sets on 3 articles"),
-        ({"hand": {"a1": ArticleIds.of("xy"), "a2": ArticleIds.of("y")}, "model": {"m": ArticleIds.of("xy")}}, 2,
+        ({"hand": {"a1": "xy"}, "model": {}}, 3, "hand: 0 sets on 1 article, 1 set on 2 articles; model: 0 sets on 3 articles"),
+        ({"hand": {"a1": "xy", "a2": "y"}, "model": {"m": "xy"}}, 2,
          "hand: 1 set on 1 article, 2 sets on 1 article; model: 1 set on 2 articles"),
     ],
 )
-def test_croissant_annotations_per_item(sets: dict, articles: int, expected: str) -> None:
-    assert annotations_per_item(sets, articles).startswith(expected + " (")
+def test_croissant_annotations_per_item(sets: dict, articles: int, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sorted_runs, "RUN_ROWS", 1)  # every id in a run of its own on disk, merged back
+    monkeypatch.setattr(sorted_runs, "BLOCK_ROWS", 1)
+    listed = {kind: {name: IdListing() for name in found} for kind, found in sets.items()}
+    for kind, found in sets.items():
+        for name, ids in found.items():
+            listed[kind][name].add(list(ids))
+    assert annotations_per_item(listed, articles).startswith(expected + " (")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from wirecorpus.sorted_runs import ExternalSort, distinct, left_join, merge_sorted, run_starts
+from wirecorpus import sorted_runs
+from wirecorpus.sorted_runs import ExternalSort, distinct, groups, left_join, merge_sorted, run_starts
 
 keys = st.binary(min_size=1, max_size=9).map(lambda raw: raw.replace(b"\0", b"x"))  # a byte array drops a trailing NUL
 batches = st.lists(st.lists(keys, max_size=12), max_size=6)
@@ -64,6 +66,13 @@ def test_sorted_runs_leave_no_file_behind(tmp_path, monkeypatch) -> None:
     assert os.listdir(tmp_path) == []
 
 
+def test_sorted_runs_take_the_module_sizes_when_made(monkeypatch) -> None:
+    monkeypatch.setattr(sorted_runs, "RUN_ROWS", 2)
+    with ExternalSort() as sorter:
+        sorter.add(_array([b"c", b"b", b"a"]))
+        assert sorter.run_rows == 2 and len(sorter._runs) == 1  # the first two rows are a run on disk
+
+
 def test_sorted_runs_refuse_sizes_that_cannot_work() -> None:
     with pytest.raises(ValueError, match="fan_in"):
         ExternalSort(fan_in=1)
@@ -79,6 +88,7 @@ def test_sorted_runs_merge_sorted_streams(streams: list[list[bytes]], block: int
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(keys, max_size=20), st.sets(keys, max_size=20), st.integers(1, 4), st.integers(1, 4))
+@example([b"x", b"x"], {b"x"}, 1, 1)  # a key of the left in two blocks, the last of a right block
 def test_sorted_runs_left_join_finds_each_key(left: list[bytes], right: set[bytes], left_block: int, right_block: int) -> None:
     left, right_rows = sorted(left), _rows(sorted(right))
     left_blocks = [_array(left[start : start + left_block]) for start in range(0, len(left), left_block)]
@@ -126,3 +136,33 @@ def test_sorted_runs_left_join_finds_a_key_that_goes_on_in_the_next_left_block()
     left = [_array([b"a", b"b"]), _array([b"b", b"c"])]
     right = [_array([b"b"]), _array([b"c"])]
     assert [found.tolist() for _, found, _ in left_join(left, right)] == [[False, True], [True, True]]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(keys, max_size=20), st.integers(1, 4))
+def test_sorted_runs_distinct_can_keep_the_last_row_of_each_key(items: list[bytes], block: int) -> None:
+    rows = _rows(items)
+    rows["n"] = np.arange(len(items))  # rows of one key differ: the last is the one of the highest n
+    rows = np.sort(rows, order=["key", "n"])
+    blocked = [rows[start : start + block] for start in range(0, len(rows), block)]
+    got = [(bytes(row["key"]), int(row["n"])) for kept in distinct(blocked, key="key", keep="last") for row in kept]
+    last = {}
+    for row in rows:
+        last[bytes(row["key"])] = int(row["n"])
+    assert got == sorted(last.items())
+    plain = [item for kept in distinct([_array(sorted(items)[start : start + block]) for start in range(0, len(items), block)]) for item in kept.tolist()]
+    assert plain == sorted(set(items))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(keys, max_size=20), st.integers(1, 4))
+def test_sorted_runs_groups_count_each_row_across_blocks(items: list[bytes], block: int) -> None:
+    ordered = sorted(items)
+    blocked = [_array(ordered[start : start + block]) for start in range(0, len(ordered), block)]
+    got = [(row, int(count)) for rows, counts in groups(blocked) for row, count in zip(rows.tolist(), counts)]
+    assert got == sorted(Counter(items).items())
+
+
+def test_sorted_runs_groups_keep_only_first_or_last() -> None:
+    with pytest.raises(ValueError, match="keep must be first or last"):
+        next(groups([_array([b"a"])], keep="middle"))

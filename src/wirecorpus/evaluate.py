@@ -26,6 +26,7 @@ from .compare.render import COVERAGE_SHOWN, FORMATS
 from .compare.render import render_evaluation as render
 from .compare.scores import ALL, Accuracy, Counts, LayerScores, Row, matched_arguments, score_files
 from .errors import EvaluationError
+from .id_listing import OnlyIn, decoded, found_blocks
 
 __all__ = [
     "ALL", "COVERAGE_SHOWN", "FORMATS", "MODES", "OVERLAP", "STRICT", "Accuracy", "Counts", "EvaluationResult",
@@ -41,7 +42,7 @@ class EvaluationResult:
     gold: str
     pred: str
     articles: tuple[str, ...]
-    gold_only: Sequence[str]  # ArticleIds: a model set may cover a million articles the hand set does not
+    gold_only: Sequence[str]  # id_listing.OnlyIn: a model set may cover a million articles the hand set does not
     pred_only: Sequence[str]
     text_mismatch: tuple[str, ...]
     layers: tuple[LayerScores, ...]
@@ -76,7 +77,7 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
     """
     root = Path(root)
     gold_ids, pred_ids = (sets.set_ids(root, name, error=EvaluationError) for name in (gold, pred))
-    shared = gold_ids.intersection(pred_ids)
+    shared = [article for block, found in found_blocks(gold_ids.blocks(), pred_ids.blocks()) for article in decoded(block[found])]
     if not shared:
         raise EvaluationError(
             f"{gold} ({len(gold_ids)} files) and {pred} ({len(pred_ids)} files) have no article in common"
@@ -106,8 +107,8 @@ def evaluate(*, root: Path, gold: str, pred: str) -> EvaluationResult:
         gold=gold,
         pred=pred,
         articles=tuple(scored),
-        gold_only=gold_ids.difference(pred_ids),
-        pred_only=pred_ids.difference(gold_ids),
+        gold_only=OnlyIn(gold_ids, pred_ids, kept=COVERAGE_SHOWN),
+        pred_only=OnlyIn(pred_ids, gold_ids, kept=COVERAGE_SHOWN),
         text_mismatch=tuple(mismatch),
         layers=layers,
     )

@@ -1,10 +1,13 @@
 """Release rows as Arrow tables, read straight from the repository's files.
 
 The statistics walk the corpus through :func:`iter_chunks`, the build through
-its steps (:func:`chunk_work`, :func:`chunk_paths`, :func:`read_files`, :func:`parse_chunk`,
+its steps (:func:`chunk_work`, :func:`chunk_jobs`, :func:`read_files`, :func:`parse_chunk`,
 :func:`chunk_columns`, :func:`assemble_chunk`) in worker processes: split by
 split, a chunk of articles (sorted by id) at a time, each chunk giving one
-table per config. Rows of ``hand`` and ``model`` are ordered by article id,
+table per config. The plan (:func:`plan`) keeps no list of every id: the
+splits, the records and the sets are sorted on disk, and each chunk's ids
+and files are cut from their streams as the chunks are made; what it keeps
+per chunk is its first and last id (:class:`ChunkSpan`). Rows of ``hand`` and ``model`` are ordered by article id,
 then annotation set name. A ``hand`` row's ``gold`` column, which no file
 holds, says whether ``annotations/gold.json`` names its set for its article.
 
@@ -17,11 +20,11 @@ with a pointer to ``wirecorpus validate``.
 
 from __future__ import annotations
 
-import functools
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +33,10 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from . import gold, layout, schema, splits
-from .article_ids import ArticleIds, byte_array, encoded
+from .article_ids import ArticleIds, encoded, found_in
 from .errors import RepositoryError
+from .id_listing import IdListing, decoded, found_blocks, id_array, json_name_blocks
+from .sorted_runs import ExternalSort, distinct, left_join, merge_sorted
 
 ARTICLE_CONFIG = "articles"
 ANNOTATION_CONFIGS = tuple(c for c in schema.RECORD_CONFIGS if c != ARTICLE_CONFIG)  # named after annotator kinds
@@ -43,91 +48,163 @@ JSON_BLOCK_BYTES = 1 << 22
 READ_BLOCK_BYTES = 1 << 16  # more than most files hold, so a file takes one read and one at its end
 
 
-@dataclass(frozen=True)
+@dataclass
 class ArticleRecords:
-    """Where each article record is: its id (sorted) and, beside it, the index of its folder."""
+    """Where each article record is: rows of its id and the number of its folder, sorted by id on disk."""
 
-    ids: ArticleIds
-    folder_of: np.ndarray  # int32, one per id
-    folders: list[str]
+    rows: ExternalSort
+    folders: list[str]  # sorted
 
     @classmethod
     def list(cls, root: Path) -> ArticleRecords:
-        """The records in the layout, from the file names alone; a later path wins an id found twice."""
-        listed = [(folder, byte_array([encoded(name[: -len(".json")]) for name in names]))
-                  for folder, names in layout.article_record_names(root)]
-        folders = sorted(folder for folder, _ in listed)
-        if not listed:
-            return cls(ArticleIds(np.array([], dtype="S1")), np.array([], dtype=np.int32), folders)
-        rank = {folder: index for index, folder in enumerate(folders)}
-        ids = np.concatenate([found for _, found in listed])
-        folder_of = np.concatenate([np.full(len(found), rank[folder], dtype=np.int32) for folder, found in listed])
-        order = np.lexsort((folder_of, ids))
-        ids, folder_of = ids[order], folder_of[order]
-        last = np.append(ids[1:] != ids[:-1], True)
-        return cls(ArticleIds(ids[last]), folder_of[last], folders)
+        """The records in the layout, from the file names alone, each folder listed a block at a time."""
+        folders = sorted(layout.article_record_folders(root))
+        rows = ExternalSort()
+        for number, folder in enumerate(folders):
+            for names in json_name_blocks(folder, visible_only=True):
+                ids = id_array(names)
+                found = np.empty(len(ids), dtype=[("id", ids.dtype), ("folder", np.uint32)])
+                found["id"], found["folder"] = ids, number
+                rows.add(found)
+        return cls(rows, folders)
 
-    def paths(self, article_ids: list[str]) -> list[str]:
-        """The record of each article (every one of them in the listing)."""
-        folders = self.folder_of[self.ids.positions(article_ids)]
-        return [f"{self.folders[folder]}{os.sep}{article}.json" for folder, article in zip(folders.tolist(), article_ids)]
+    def blocks(self) -> Iterator[np.ndarray]:
+        """The rows, sorted, each id once: of two records of one id, the later path's."""
+        return distinct(self.rows.blocks(), key="id", keep="last")
+
+    def ids(self) -> Iterator[np.ndarray]:
+        return (block["id"] for block in self.blocks())
+
+    def folders_of(self, chunks: Iterable[ArticleIds]) -> Iterator[np.ndarray]:
+        """For each of a sorted stream of chunks of ids (each id in the listing), the folder number of each id."""
+        for _, _, matched in left_join(map(_id_rows, chunks), self.blocks(), key="id", right_dtype=_RECORD_ROW):
+            yield matched["folder"]
+
+    def paths(self, articles: list[str], folders: np.ndarray) -> list[str]:
+        """The records of some ids, given their folder numbers (:meth:`folders_of`)."""
+        return [f"{self.folders[number]}{os.sep}{article}.json" for number, article in zip(folders.tolist(), articles)]
 
 
-@dataclass(frozen=True)
+_RECORD_ROW = np.dtype([("id", "S1"), ("folder", np.uint32)])
+
+
+def _id_rows(ids: ArticleIds) -> np.ndarray:
+    """Ids as rows of one field, ``id``, to be joined to the records."""
+    rows = np.empty(len(ids), dtype=[("id", ids.array.dtype)])
+    rows["id"] = ids.array
+    return rows
+
+
+@dataclass
 class Plan:
     """What the rows will be: article ids per split, where their files are, who annotated what.
 
-    The ids are kept in arrays (:class:`~wirecorpus.article_ids.ArticleIds`): a plan
-    of a million articles takes some 100 MB, where sets and dicts of str took 500.
+    Every listing of ids is sorted in runs on disk and read back a block at a time
+    (:class:`~wirecorpus.id_listing.IdListing`), so the plan holds no array of every id;
+    a chunk is cut from its split's stream when it is made (:func:`chunk_jobs`). A context
+    manager whose exit deletes the runs.
     """
 
     root: Path
-    splits: dict[str, ArticleIds]
+    splits: dict[str, IdListing]
     articles: ArticleRecords
-    sets: dict[str, dict[str, ArticleIds]]  # kind -> set name -> ids of the articles it covers
+    sets: dict[str, dict[str, IdListing]]  # kind -> set name -> ids of the articles it covers
     gold: dict[str, str]  # article id -> its gold hand set (annotations/gold.json)
+    _asked: tuple[tuple[str, ...], dict[str, frozenset[str]]] | None = field(default=None, repr=False)
 
-    def annotation_paths(self, kind: str, article_ids: list[str]) -> tuple[list[int], list[str]]:
-        """For each annotation row of ``kind`` over ``article_ids``: the article's index and the file."""
-        indices, paths = [], []
-        folders = {name: f"{layout.set_folder(self.root, kind=kind, name=name)}{os.sep}" for name in self.sets[kind]}
-        covered = {name: articles.contains(article_ids).tolist() for name, articles in self.sets[kind].items()}
-        for index, article in enumerate(article_ids):
-            for name in self.sets[kind]:
-                if covered[name][index]:
-                    indices.append(index)
-                    paths.append(f"{folders[name]}{article}.json")
-        return indices, paths
+    def __enter__(self) -> Plan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.articles.rows.close()
+        for listing in [*self.splits.values(), *(found for kind in self.sets.values() for found in kind.values())]:
+            listing.close()
+
+    def splits_of(self, articles: tuple[str, ...]) -> dict[str, frozenset[str]]:
+        """The splits each of some ids is in, from a pass over each split's ids; the last answer is
+        kept, since the incremental build asks it of every chunk (:meth:`ChunkSpan.contains`)."""
+        if self._asked is None or self._asked[0] != articles:
+            wanted = np.unique(id_array(list(articles)))
+            found: dict[bytes, set[str]] = {}
+            for split, ids in self.splits.items():
+                for block in ids.blocks():
+                    for article in wanted[found_in(block, wanted)].tolist():
+                        found.setdefault(article, set()).add(split)
+            self._asked = (articles, {article: frozenset(found.get(encoded(article), ())) for article in articles})
+        return self._asked[1]
 
 
 def plan(root: Path) -> Plan:
     """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
     root = Path(root)
-    articles = ArticleRecords.list(root)
-    recorded = {name: _article_ids(ids) for name, ids in splits.RecordedSplits.read(root).ids.items()}
-    listed = functools.reduce(ArticleIds.union, recorded.values())
-    missing = listed.difference(articles.ids)
+    recorded = {name: IdListing() for name in splits.SPLITS}
+    corpus_plan = Plan(root, recorded, ArticleRecords.list(root), {kind: {} for kind in ANNOTATION_CONFIGS}, {})
+    try:
+        for name, ids in splits.iter_recorded(root):
+            recorded[name].add(ids)
+        _require_one_place_each(corpus_plan)
+        for kind in ANNOTATION_CONFIGS:
+            for name in layout.annotation_sets(root, kind):
+                corpus_plan.sets[kind][name] = IdListing.in_folder(layout.set_folder(root, kind=kind, name=name))
+        corpus_plan.gold.update(gold.read_gold(root))
+    except BaseException:
+        corpus_plan.close()
+        raise
+    return corpus_plan
+
+
+def _require_one_place_each(corpus_plan: Plan) -> None:
+    """Every article in a split has a record, and every record is in a split (matched as sorted streams)."""
+    def listed() -> Iterator[np.ndarray]:
+        return distinct(merge_sorted([ids.blocks() for ids in corpus_plan.splits.values()]))
+
+    missing, first = _not_found(listed(), corpus_plan.articles.ids())
     if missing:
         raise RepositoryError(
-            f"{layout.SPLITS_PATH}: lists {len(missing)} article(s) with no file under corpus/, "
-            f"e.g. {missing[0]}; run `wirecorpus validate`"
+            f"{layout.SPLITS_PATH}: lists {missing} article(s) with no file under corpus/, e.g. {first}; run `wirecorpus validate`"
         )
-    unassigned = articles.ids.difference(listed)
+    unassigned, first = _not_found(corpus_plan.articles.ids(), listed())
     if unassigned:
-        raise RepositoryError(
-            f"{layout.SPLITS_PATH}: {len(unassigned)} article(s) are in no split, e.g. {unassigned[0]}; "
-            "run `wirecorpus validate`"
-        )
-    sets = {
-        kind: {name: ArticleIds.in_folder(layout.set_folder(root, kind=kind, name=name)) for name in layout.annotation_sets(root, kind)}
-        for kind in ANNOTATION_CONFIGS
-    }
-    return Plan(root, recorded, articles, sets, gold.read_gold(root))
+        raise RepositoryError(f"{layout.SPLITS_PATH}: {unassigned} article(s) are in no split, e.g. {first}; run `wirecorpus validate`")
 
 
-def _article_ids(recorded: np.ndarray) -> ArticleIds:
-    """A split's recorded ids as :class:`ArticleIds` (the array is of ``str`` objects when an id has no bytes form)."""
-    return ArticleIds(np.unique(recorded)) if recorded.dtype.kind == "S" else ArticleIds.of(recorded.tolist())
+def _not_found(ids: Iterator[np.ndarray], among: Iterator[np.ndarray]) -> tuple[int, str | None]:
+    """How many of a sorted stream of ids another has not, and the first of them."""
+    count, first = 0, None
+    for block, found in found_blocks(ids, among):
+        if first is None and not found.all():
+            first = decoded(block[~found][:1])[0]
+        count += int((~found).sum())
+    return count, first
+
+
+@dataclass(frozen=True)
+class ChunkSpan:
+    """A chunk's articles as the plan keeps them: its split, first and last id and how many (not every
+    id). Read as the sequence of its ids for ``span[0]``, ``span[-1]`` and ``len(span)``."""
+
+    split: str
+    first: str
+    last: str
+    articles: int
+    splits_of: Callable[[tuple[str, ...]], dict[str, frozenset[str]]] = field(compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return self.articles
+
+    def __getitem__(self, index: int) -> str:
+        if index not in (0, -1):
+            raise IndexError(f"a chunk's span knows its first (0) and last (-1) id, not id {index}")
+        return self.first if index == 0 else self.last
+
+    def contains(self, articles: Iterable[str]) -> np.ndarray:
+        """For each id, whether it is one of the chunk's: in its split, from its first id to its last."""
+        articles = tuple(articles)
+        in_splits, low, high = self.splits_of(articles), encoded(self.first), encoded(self.last)
+        return np.array([self.split in in_splits[article] and low <= encoded(article) <= high for article in articles], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -143,21 +220,43 @@ def iter_chunks(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> I
     """Every split's rows, chunk by chunk; the next chunk's files are read while this one is parsed."""
     work = chunk_work(corpus_plan, chunk_articles=chunk_articles)
     with ThreadPoolExecutor(max_workers=1) as reader:
-        pending = reader.submit(read_files, chunk_paths(corpus_plan, work[0][1])) if work else None
-        for position, (split, ids) in enumerate(work):
-            files = pending.result()
-            if position + 1 < len(work):
-                pending = reader.submit(read_files, chunk_paths(corpus_plan, work[position + 1][1]))
+        reads = ((split, reader.submit(read_files, paths)) for split, _, paths in chunk_jobs(corpus_plan, work, range(len(work))))
+        pending = next(reads, None)
+        while pending is not None:
+            split, files = pending[0], pending[1].result()
+            pending = next(reads, None)
             yield make_chunk(split, files, parse_chunk(corpus_plan.root, files), corpus_plan.gold)
 
 
-def chunk_work(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> list[tuple[str, ArticleIds]]:
-    """The chunks in row order: (split, article ids)."""
+def chunk_work(corpus_plan: Plan, *, chunk_articles: int = CHUNK_ARTICLES) -> list[tuple[str, ChunkSpan]]:
+    """The chunks in row order: (split, the span of its article ids)."""
     return [
-        (split, ids[start : start + chunk_articles])
+        (split, ChunkSpan(split, *decoded(chunk[[0, -1]]), len(chunk), corpus_plan.splits_of))
         for split, ids in corpus_plan.splits.items()
-        for start in range(0, len(ids), chunk_articles)
+        for chunk in _regrouped(ids.blocks(), itertools.repeat(chunk_articles))
     ]
+
+
+def chunk_ids(corpus_plan: Plan, work: list[tuple[str, ChunkSpan]]) -> Iterator[tuple[str, ArticleIds]]:
+    """The ids of each chunk of ``work`` (:func:`chunk_work`), in order, cut from its split's sorted ids."""
+    for split, ids in corpus_plan.splits.items():
+        yield from ((split, ArticleIds(chunk)) for chunk in _regrouped(ids.blocks(), (span.articles for name, span in work if name == split)))
+
+
+def _regrouped(blocks: Iterable[np.ndarray], sizes: Iterable[int]) -> Iterator[np.ndarray]:
+    """A stream of blocks cut again into arrays of the given sizes (the last may be shorter)."""
+    sizes = iter(sizes)
+    pending, held, wanted = [], 0, next(sizes, 0)
+    for block in blocks:
+        while len(block) and wanted:
+            taken, block = block[: wanted - held], block[wanted - held :]
+            pending.append(taken)
+            held += len(taken)
+            if held == wanted:
+                yield np.concatenate(pending)
+                pending, held, wanted = [], 0, next(sizes, 0)
+    if pending:
+        yield np.concatenate(pending)
 
 
 @dataclass(frozen=True)
@@ -172,12 +271,33 @@ class ChunkFiles:
 ChunkPaths = dict[str, tuple[list[int], list[str]]]  # config -> each file's article index in the chunk, and its path
 
 
-def chunk_paths(corpus_plan: Plan, ids: ArticleIds) -> ChunkPaths:
-    """Per config, the files a chunk of articles is made of (articles, then each annotator kind)."""
-    ids = list(ids)
-    paths = {ARTICLE_CONFIG: (list(range(len(ids))), corpus_plan.articles.paths(ids))}
+def chunk_jobs(corpus_plan: Plan, work: list[tuple[str, ChunkSpan]], positions: Iterable[int]) -> Iterator[tuple[str, ArticleIds, ChunkPaths]]:
+    """The chunks of ``work`` at ``positions`` with their files, per config (articles, then each
+    annotator kind): each chunk's ids are matched with the records' and each set's sorted ids as
+    the streams go by, so nothing is looked up in a listing of every id."""
+    wanted, position = set(positions), itertools.count()
+    set_names = [(kind, name) for kind in ANNOTATION_CONFIGS for name in corpus_plan.sets[kind]]
+    for _, chunks in itertools.groupby(chunk_ids(corpus_plan, work), key=lambda item: item[0]):
+        streams = itertools.tee(chunks, 2 + len(set_names))
+        folders = corpus_plan.articles.folders_of(ids for _, ids in streams[1])
+        covered = [(found for _, found in found_blocks((ids.array for _, ids in stream), corpus_plan.sets[kind][name].blocks()))
+                   for stream, (kind, name) in zip(streams[2:], set_names)]
+        for (split, ids), folder_numbers, *founds in zip(streams[0], folders, *covered):
+            if next(position) in wanted:
+                yield split, ids, _chunk_paths(corpus_plan, ids, folder_numbers, dict(zip(set_names, founds)))
+
+
+def _chunk_paths(corpus_plan: Plan, ids: ArticleIds, folders: np.ndarray, covered: dict[tuple[str, str], np.ndarray]) -> ChunkPaths:
+    """Per config, the files of a chunk: its articles' records, then for each annotator kind each
+    article's files in the order of the sets' names (``covered``: per set, whether it has each article)."""
+    articles = list(ids)
+    paths = {ARTICLE_CONFIG: (list(range(len(articles))), corpus_plan.articles.paths(articles, folders))}
     for kind in ANNOTATION_CONFIGS:
-        paths[kind] = corpus_plan.annotation_paths(kind, ids)
+        names = list(corpus_plan.sets[kind])
+        grid = np.array([covered[kind, name] for name in names], dtype=bool).reshape(len(names), len(articles))
+        article_at, set_at = (found.tolist() for found in np.nonzero(grid.T))  # article by article, then set by set
+        folders_of_sets = [f"{layout.set_folder(corpus_plan.root, kind=kind, name=name)}{os.sep}" for name in names]
+        paths[kind] = (article_at, [f"{folders_of_sets[s]}{articles[a]}.json" for a, s in zip(article_at, set_at)])
     return paths
 
 

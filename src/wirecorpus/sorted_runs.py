@@ -46,7 +46,11 @@ class ExternalSort:
     """Rows added in any order, read back sorted (repeats kept) as often as wanted; a context manager
     whose exit deletes the runs. Nothing touches the disk while the rows fit in one run."""
 
-    def __init__(self, *, run_rows: int = RUN_ROWS, block_rows: int = BLOCK_ROWS, fan_in: int = FAN_IN) -> None:
+    def __init__(self, *, run_rows: int | None = None, block_rows: int | None = None, fan_in: int | None = None) -> None:
+        # The module's sizes as they are now, not when this was defined: a test sets them small to send rows to disk.
+        run_rows = RUN_ROWS if run_rows is None else run_rows
+        block_rows = BLOCK_ROWS if block_rows is None else block_rows
+        fan_in = FAN_IN if fan_in is None else fan_in
         if run_rows < 1 or block_rows < 1 or fan_in < 2:
             raise ValueError("run_rows and block_rows must be at least 1, fan_in at least 2")
         self.run_rows, self.block_rows, self.fan_in = run_rows, block_rows, fan_in
@@ -171,19 +175,41 @@ def left_join(
         yield block, found, matched
 
 
-def distinct(blocks: Iterable[np.ndarray], *, key: str | None = None) -> Iterator[np.ndarray]:
-    """A sorted stream of blocks with each key once: the first row of each run of equal keys.
+def groups(blocks: Iterable[np.ndarray], *, key: str | None = None, keep: str = "first") -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """A sorted stream of blocks as its keys, each once: a block of rows (the first, or the ``keep="last"``,
+    row of each key) and a block of how many rows share each key, at a time.
 
-    ``key`` names the field compared in structured rows, as in :func:`left_join`.
+    Equal keys may straddle blocks, so a block's last key waits for the next block,
+    which may go on with it. ``key`` names the field compared in structured rows, as
+    in :func:`left_join`; plain rows are compared whole.
     """
-    last = None
+    if keep not in ("first", "last"):
+        raise ValueError(f"keep must be first or last, not {keep!r}")
+    held: tuple[np.ndarray, np.ndarray] | None = None
     for block in blocks:
-        if len(block):
-            keys = _keys(block, key)
-            first = run_starts(keys, last)
-            last = keys[-1]
-            if first.any():
-                yield block[first]
+        if not len(block):
+            continue
+        keys = _keys(block, key)
+        starts = np.flatnonzero(run_starts(keys))
+        ends = np.append(starts[1:], len(block))
+        rows, counts = block[starts if keep == "first" else ends - 1], ends - starts
+        if held is not None and _keys(held[0], key)[0] == keys[0]:
+            rows = rows.astype(_common_dtype([rows.dtype, held[0].dtype]))
+            counts[0] += held[1][0]
+            if keep == "first":
+                rows[0] = held[0][0]
+        elif held is not None:
+            yield held
+        held = (rows[-1:], counts[-1:])
+        if len(rows) > 1:
+            yield rows[:-1], counts[:-1]
+    if held is not None:
+        yield held
+
+
+def distinct(blocks: Iterable[np.ndarray], *, key: str | None = None, keep: str = "first") -> Iterator[np.ndarray]:
+    """A sorted stream of blocks with each key once: the first (or ``keep="last"``) row of each, as in :func:`groups`."""
+    return (rows for rows, _ in groups(blocks, key=key, keep=keep))
 
 
 def run_starts(keys: np.ndarray, previous: object = None) -> np.ndarray:

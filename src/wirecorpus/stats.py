@@ -86,8 +86,9 @@ def _value_counts(array) -> list[tuple[str, int]]:
 def corpus_stats(*, root: Path) -> Stats:
     """Count the repository's articles and annotation sets (the files, not a release)."""
     stats = Stats()
-    for chunk in rows.iter_chunks(rows.plan(root)):
-        count_chunk(stats, chunk)
+    with rows.plan(root) as corpus_plan:  # its runs on disk are deleted at the end
+        for chunk in rows.iter_chunks(corpus_plan):
+            count_chunk(stats, chunk)
     return stats
 
 

@@ -45,21 +45,21 @@ import json
 import re
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .. import card, layout, ner, rows, schema, storage
 from .._version import __version__
 from ..article_ids import ArticleIds
 from ..errors import BuildError, ExportError, RepositoryError, ValidationFailed
 from ..executor import LocalExecutor, Task, available_cpus
+from ..id_listing import shares_an_id
 from ..release import croissant
+from ..sorted_runs import groups, merge_sorted
 from ..splits import SPLITS
 from ..stats import Stats, count_chunk
 from ..validate.runner import Context, survey
@@ -67,6 +67,7 @@ from ..validate.screen import Batch, screen_batch
 from . import inputs, record
 from .reuse import Reuse, plan_reuse
 from .shards import BackgroundWrites, ShardWriter, parquet_metadata
+from .texts import ChunkTexts
 
 MANIFEST_NAME = "MANIFEST.json"
 # Chunks each worker may prepare ahead of the writer, so that a pause of the writer (a shard
@@ -103,7 +104,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
             return target
         corpus_plan = _plan(root)
     tagger = ner.Tagger.load(root, inventory, corpus_plan.gold)
-    with storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
+    with corpus_plan, storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
         for stale in stale_staging(target):
             shutil.rmtree(stale, ignore_errors=True)
         previous = record.read_record(target)
@@ -111,14 +112,15 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
             return target
         work = rows.chunk_work(corpus_plan)
         reuse = plan_reuse(root, target, previous, listing, code, corpus_plan, work)
+        chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory), tagger, work, reuse, listing)
         staging = storage.new_hidden_folder(target)
         try:
-            chunks = ScreenedChunks(corpus_plan, Context.create(root, inventory), tagger, work, reuse, listing)
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
             _move_into_place(staging, target)
             record.write_record(target, fingerprint=code, listing=listing.digest, inputs=listing.batches(chunks.input_digests(root)),
                                 chunks=made.chunks, texts=chunks.texts, shards=made.shards, scores=made.scores)
         finally:
+            chunks.texts_made.close()
             shutil.rmtree(staging, ignore_errors=True)
     return target
 
@@ -187,18 +189,18 @@ class ScreenedChunks:
     and the survey is needed again only if a path was added or removed. A text
     in two chunks is looked for once all are made (:meth:`check_texts`).
 
-    What is kept per article or file is kept in arrays: the SHA-256 of each
-    input file (a row of ``digests`` per file of the ``listing``) and the text
-    hashes of each chunk.
+    What is kept per file is kept in arrays: the SHA-256 of each input file (a
+    row of ``digests`` per file of the ``listing``); the text hashes of the
+    chunks go to disk as they come (:class:`.texts.ChunkTexts`).
     """
 
     corpus_plan: rows.Plan
     context: Context | None
     tagger: ner.Tagger
-    work: list[tuple[str, ArticleIds]]
+    work: list[tuple[str, rows.ChunkSpan]]
     reuse: Reuse
     listing: inputs.Listing
-    texts_by_chunk: dict[int, pa.Array | None] = field(default_factory=dict)
+    texts_made: ChunkTexts = field(default_factory=ChunkTexts)
     texts: pa.Table | None = None  # every article's text hash, once checked (:meth:`check_texts`)
 
     def __post_init__(self) -> None:
@@ -216,9 +218,8 @@ class ScreenedChunks:
         workers = min(available_cpus(), len(positions)) if len(positions) > 1 else 0
         screen = None if self.context is None else (self.context.root, self.context.inventory)
         task = Task(functools.partial(_start_worker, self.corpus_plan.root, screen, self.tagger, workers > 0), _prepare_chunks)
-        # Each job names its files, so that the workers never touch the plan: a forked worker that
-        # looked articles up in it would make its own copy of the pages, as large as the corpus.
-        jobs = ((*self.work[position], rows.chunk_paths(self.corpus_plan, self.work[position][1])) for position in positions)
+        # Each job names its files, so that the workers never touch the plan.
+        jobs = rows.chunk_jobs(self.corpus_plan, self.work, positions)
         with LocalExecutor(workers, ahead=AHEAD_PER_WORKER * workers).run(task, jobs) as prepared:
             # The workers have started on the first chunks: survey meanwhile.
             if self.context is not None and self.reuse.survey and survey(self.corpus_plan.root) is None:
@@ -229,20 +230,10 @@ class ScreenedChunks:
     def check_texts(self) -> None:
         """Once all chunks are made: validate in full (and so refuse the build) if a text is in the
         corpus twice; keep every article's text hash by chunk for the record (:attr:`texts`)."""
-        texts = self._chunk_texts()
-        if texts is not None and pc.count_distinct(texts.column("sha256")).as_py() < texts.num_rows:
+        known = self.context is not None and self.reuse.texts is not None and self.texts_made.known
+        if known and self.texts_made.repeated(self.reuse.texts):
             self._validate_in_full()
-        self.texts = texts if self.context is not None else None
-
-    def _chunk_texts(self) -> pa.Table | None:
-        """The text hash of every article by chunk (:data:`record.TEXTS_SCHEMA`); None if some are not known."""
-        positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]
-        made = [self.texts_by_chunk.get(position) for position in positions]
-        if self.context is None or self.reuse.texts is None or any(found is None for found in made):
-            return None
-        chunk_of_text = np.repeat(np.array(positions, dtype=np.int32), [len(found) for found in made])
-        table = pa.table([pa.array(chunk_of_text, pa.int32()), pa.chunked_array(made, record.TEXT_HASH)], schema=record.TEXTS_SCHEMA)
-        return pa.concat_tables([self.reuse.texts, table]).sort_by("chunk")
+        self.texts = self.texts_made.table(self.reuse.texts) if known and self.context is not None else None
 
     def input_digests(self, root: Path) -> np.ndarray:
         """Every input file's SHA-256, a row each in listing order: as a worker read it, else as known before, else hashed now."""
@@ -257,7 +248,7 @@ class ScreenedChunks:
     def _admit(self, position: int, made: PreparedChunk) -> tuple[rows.Chunk, ner.SentenceRows]:
         if self.context is not None and made.texts is None:
             self._validate_in_full()
-        self.texts_by_chunk[position] = made.texts if self.context is not None else None
+        self.texts_made.add(position, made.texts if self.context is not None else None)
         if made.problem is not None:
             raise made.problem
         paths, digests = made.files
@@ -405,7 +396,7 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
     return Made(done, _shard_records(folder, writers, described), scores)
 
 
-def _add_chunk(writers: dict[tuple[str, str], ShardWriter], chunk: rows.Chunk, sentences: ner.SentenceRows, ids: ArticleIds, tags: tuple[str, ...]) -> record.ChunkRecord:
+def _add_chunk(writers: dict[tuple[str, str], ShardWriter], chunk: rows.Chunk, sentences: ner.SentenceRows, ids: rows.ChunkSpan, tags: tuple[str, ...]) -> record.ChunkRecord:
     """Give a chunk made from the files to the writers; its record."""
     counts, summary = Stats(), ner.Summary(tags)
     count_chunk(counts, chunk)
@@ -432,7 +423,7 @@ def _evaluations(root: Path, corpus_plan: rows.Plan) -> list[str]:
     tables = []
     for hand, hand_articles in corpus_plan.sets["hand"].items():
         for model, model_articles in corpus_plan.sets["model"].items():
-            if hand_articles.intersection(model_articles):
+            if shares_an_id(hand_articles, model_articles):
                 result = evaluate.evaluate(root=root, gold=f"hand/{hand}", pred=f"model/{model}")
                 tables.append(f"### model/{model} against hand/{hand}\n\n{evaluate.render(result, format='markdown')}")
     return tables
@@ -442,8 +433,8 @@ def _agreement(root: Path, corpus_plan: rows.Plan) -> str | None:
     """Markdown agreement of the hand sets, if some article has two or more of them."""
     from .. import agree
 
-    annotated = Counter(article for articles in corpus_plan.sets["hand"].values() for article in articles)
-    if not any(count >= 2 for count in annotated.values()):
+    annotated = groups(merge_sorted([articles.blocks() for articles in corpus_plan.sets["hand"].values()]))
+    if not any(bool((counts >= 2).any()) for _, counts in annotated):
         return None
     return agree.render(agree.agree(root=root), format="markdown")
 

@@ -43,7 +43,8 @@ import numpy as np
 
 from .. import card, layout, schema
 from .._version import __version__
-from ..article_ids import ArticleIds
+from ..id_listing import IdListing
+from ..sorted_runs import groups, merge_sorted
 from ..splits import SPLITS
 from ..stats import Stats
 
@@ -119,7 +120,7 @@ def croissant_text(
     stats: Stats,
     outputs: list[card.SplitOutput],
     files: Iterable[DescribedFile],
-    sets: dict[str, dict[str, ArticleIds]],
+    sets: dict[str, dict[str, IdListing]],
     *,
     version: str = __version__,
 ) -> str:
@@ -170,7 +171,7 @@ def _licence(what: str, licence: str, url: str | None) -> dict[str, str]:
     return {"@type": "sc:CreativeWork", "name": f"{what}: {licence}", **({"url": url} if url else {})}
 
 
-def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, ArticleIds]]) -> dict[str, Any]:
+def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, IdListing]]) -> dict[str, Any]:
     """The ``rai:`` fields that apply; those drawn from a ``DATASET_CARD.md`` section are left out without it."""
     from ..formats import IMPORT_FORMATS
 
@@ -196,14 +197,15 @@ def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict
     return {name: value for name, value in fields.items() if value}
 
 
-def annotations_per_item(sets: dict[str, dict[str, ArticleIds]], articles: int) -> str:
-    """How many annotation sets of each kind cover an article, e.g. ``hand: 1 set on 12 articles, 2 sets on 3``."""
+def annotations_per_item(sets: dict[str, dict[str, IdListing]], articles: int) -> str:
+    """How many annotation sets of each kind cover an article, e.g. ``hand: 1 set on 12 articles, 2 sets on 3``;
+    groups from the sets' sorted streams of ids, merged."""
     parts = []
     for kind in layout.ANNOTATOR_KINDS:
-        covered = [found.array for found in sets.get(kind, {}).values()]
-        sets_per_article = np.unique(np.concatenate(covered), return_counts=True)[1] if covered else np.array([], dtype=np.int64)
-        per_article = Counter(dict(enumerate(np.bincount(sets_per_article).tolist())))
-        per_article[0] = articles - len(sets_per_article)
+        per_article: Counter[int] = Counter()
+        for _, sets_per_article in groups(merge_sorted([found.blocks() for found in sets.get(kind, {}).values()])):
+            per_article.update(dict(enumerate(np.bincount(sets_per_article).tolist())))
+        per_article[0] = articles - sum(count for covering, count in per_article.items() if covering)
         counts = [f"{n} set{'s' if n != 1 else ''} on {count} article{'s' if count != 1 else ''}" for n, count in sorted(per_article.items()) if count]
         parts.append(f"{kind}: {', '.join(counts)}")
     return "; ".join(parts) + " (a set is one annotator's, or one pipeline's, annotations of the article)"
