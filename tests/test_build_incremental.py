@@ -15,7 +15,7 @@ import pytest
 from test_build_release import add_articles, file_bytes, write_annotation
 
 from wirecorpus import build as build_module
-from wirecorpus import card, corpus, layout, rows, splits
+from wirecorpus import card, corpus, layout, rows, sorted_runs, splits
 from wirecorpus.build import build, inputs, record
 from wirecorpus.build import shards as shard_module
 from wirecorpus.build.reuse import Reuse
@@ -30,11 +30,15 @@ full_chunk_work = rows.chunk_work
 def small_chunks(release_repo: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
     """The release repository with 12 more articles, in chunks of 4 articles and shards of 3 rows,
     so that a change touches one chunk of several and shards around it. Articles 2, 3, 5 and 7
-    have no hand set, so the card's scores do not read them."""
+    have no hand set, so the card's scores do not read them. The input files are listed and
+    matched with the record in runs of 16 files on disk."""
     ids = add_articles(release_repo, 12)
     for number in (2, 3, 5, 7):
         annotation_file(release_repo, "hand", "a2", ids[number]).unlink()
     monkeypatch.setattr(shard_module, "SHARD_ROWS", 3)
+    monkeypatch.setattr(sorted_runs, "RUN_ROWS", 16)
+    monkeypatch.setattr(sorted_runs, "BLOCK_ROWS", 5)
+    monkeypatch.setattr(inputs, "LIST_BLOCK", 7)
     monkeypatch.setattr(rows, "chunk_work", functools.partial(full_chunk_work, chunk_articles=CHUNK_ARTICLES))
     return release_repo, ids
 
