@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirecorpus import sorted_runs
 from wirecorpus.build import inputs
+from wirecorpus.sorted_runs import ExternalSort
 
 # Names that sort differently as whole paths than folder by folder ("a-b/x" < "a/x" < "a0").
 names = st.sampled_from(["a", "a-b", "a0", "b.json", "é.json", "z"])
@@ -31,8 +31,7 @@ extra = st.dictionaries(relpaths, st.binary(max_size=5), max_size=3)
 @pytest.fixture(autouse=True)
 def small_sorts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs of 3 rows, blocks of 2: a listing of more than 3 files is sorted on disk and merged."""
-    monkeypatch.setattr(sorted_runs, "RUN_ROWS", 3)
-    monkeypatch.setattr(sorted_runs, "BLOCK_ROWS", 2)
+    monkeypatch.setattr(inputs, "RUN_ROWS", 3)
     monkeypatch.setattr(inputs, "LIST_BLOCK", 2)
 
 
@@ -86,13 +85,17 @@ def test_build_inputs_lists_every_file_sorted_by_path(files: dict[str, bytes]) -
 
 def test_build_inputs_digest_is_the_same_whatever_the_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     files = {f"annotations/model/m/{number:03d}.json": b"x" * number for number in range(40)}
+    runs = []
+    write_run = ExternalSort._write_run_blocks
+    monkeypatch.setattr(ExternalSort, "_write_run_blocks", lambda sorter, *args: runs.append(1) or write_run(sorter, *args))
     with repository(files) as root:
         with inputs.list_inputs(root) as on_disk:
-            assert on_disk.files._runs  # sorted in runs on disk
+            assert len(runs) > 1  # sorted in runs on disk
             digest = on_disk.digest
-        monkeypatch.setattr(sorted_runs, "RUN_ROWS", 1000)
+        monkeypatch.setattr(inputs, "RUN_ROWS", 1000)
+        runs.clear()
         with inputs.list_inputs(root) as in_memory:
-            assert not in_memory.files._runs and in_memory.digest == digest
+            assert not runs and in_memory.digest == digest
         os.utime(root / "annotations/model/m/007.json", ns=(0, 10**9))
         with inputs.list_inputs(root) as touched:
             assert touched.digest != digest

@@ -10,8 +10,9 @@ and the code and libraries that turn files into rows and Parquet bytes
 folder's descriptor and one ``stat`` per file, which is most of its cost
 (about 3 µs a file here). The files go, a block at a time, into an
 :class:`~wirecorpus.sorted_runs.ExternalSort` of (path, size, mtime) rows,
-and are read back sorted by path: a folder may hold a file per article, so
-not even one folder's names are kept whole. The :attr:`Listing.digest`
+and are merged back sorted by path into a temporary file, which the build
+then reads a block at a time: a folder may hold a file per article, so not
+even one folder's names are kept whole. The :attr:`Listing.digest`
 covers every path, size and mtime, so an unchanged repository is recognised
 by comparing one string; else the sorted listing is matched with the
 record's files, which are sorted by path too (:func:`changed_paths`, with
@@ -21,8 +22,8 @@ hashed, and counts as changed only if its content does: a file touched, or
 checked out again, is not a change.
 
 A million articles are some two or three million files, so what this module
-holds does not grow with them: a run of rows while they are sorted, a block
-of each run while they are merged, and the paths that changed. The SHA-256s
+holds does not grow with them: a run of rows while they are sorted (:data:`RUN_ROWS`),
+a block of each run while they are merged, and the paths that changed. The SHA-256s
 the build learns (files hashed here, files the workers read) wait in sorters
 of their own, and the record's table is written from the sorted listing a
 batch at a time (:meth:`Listing.batches`).
@@ -34,6 +35,7 @@ import hashlib
 import importlib.metadata
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from .. import card, layout, sorted_runs
+from .. import card, layout
 from ..article_ids import byte_array, encoded
 from ..sorted_runs import ExternalSort, left_join
 
@@ -57,8 +59,12 @@ UNREADABLE = bytes(DIGEST_BYTES)  # the digest of a file that cannot be read: ne
 INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.binary(DIGEST_BYTES))])
 # The record's table is made and written this many files at a time.
 BATCH_ROWS = 1 << 16
-# Files stat'd before they go to the sorter together.
+# Files stat'd before they go to the sorter together, and read back at a time.
 LIST_BLOCK = 1 << 13
+# Rows sorted in memory at a time. A row here holds a path and a size and mtime, or a digest (100 to
+# 130 bytes), where the sorter's own runs are sized for ids: a run of 2**16 rows is some 8 MB, and
+# two or three times that while it is sorted.
+RUN_ROWS = 1 << 16
 _DIGEST_FIELD = ("sha256", np.uint8, (DIGEST_BYTES,))
 
 
@@ -78,25 +84,35 @@ def recorded_rows(width: int) -> np.dtype:
 
 
 def _sorter() -> ExternalSort:
-    # The module's sizes as they are when the sorter is made, so that a test can set them small and send the rows to disk.
-    return ExternalSort(run_rows=sorted_runs.RUN_ROWS, block_rows=sorted_runs.BLOCK_ROWS)
+    # The sizes as they are when the sorter is made, so that a test can set them small and send the rows to disk.
+    return ExternalSort(run_rows=RUN_ROWS, block_rows=LIST_BLOCK)
 
 
 class Listing:
-    """Every input file with its size and mtime, sorted by path (in runs on disk when there are
-    many), and one digest of them all; and the SHA-256s of files that this build learns: those
-    hashed when the listing was compared with the record (:func:`changed_paths`), and those the
-    workers read. A context manager whose exit deletes the runs."""
+    """Every input file with its size and mtime, sorted by path, and one digest of them all; and the
+    SHA-256s of files that this build learns: those hashed when the listing was compared with the
+    record (:func:`changed_paths`), and those the workers read.
 
-    def __init__(self, files: ExternalSort, width: int) -> None:
-        self.files = files
+    The sorted files are kept in one temporary file (no name on disk, so gone with the process
+    whatever happens), each row as wide as the longest path: the build reads them three or four
+    times, and merging the sorter's runs each time would sort them again. A context manager whose
+    exit deletes the file and the sorters' runs.
+    """
+
+    def __init__(self, files: Iterable[np.ndarray], rows: int, width: int) -> None:
+        self.rows = rows
+        self.dtype = listed_rows(width)
+        self._file = tempfile.TemporaryFile(prefix="wirecorpus-listing-")
+        # Each row as wide as the longest path, so that the digest does not depend on where the blocks end.
+        digest = hashlib.sha256(f"{rows}\0{width}\0".encode())
+        for block in files:
+            data = block.astype(self.dtype, copy=False).tobytes()
+            digest.update(data)
+            self._file.write(data)
+        self._file.flush()
+        self.digest = digest.hexdigest()
         self.hashed = _sorter()
         self.read = _sorter()
-        # Each block as wide as the longest path (``width``), so that the digest does not depend on where the blocks end.
-        digest = hashlib.sha256(f"{len(files)}\0{width}\0".encode())
-        for block in self.blocks():
-            digest.update(block.astype(listed_rows(width), copy=False).tobytes())
-        self.digest = digest.hexdigest()
 
     def __enter__(self) -> Listing:
         return self
@@ -105,15 +121,19 @@ class Listing:
         self.close()
 
     def close(self) -> None:
-        for found in (self.files, self.hashed, self.read):
-            found.close()
+        self._file.close()
+        self.hashed.close()
+        self.read.close()
 
     def __len__(self) -> int:
-        return len(self.files)
+        return self.rows
 
     def blocks(self) -> Iterator[np.ndarray]:
-        """The files (:func:`listed_rows`), sorted by path, a block at a time."""
-        return self.files.blocks()
+        """The files (:func:`listed_rows`), sorted by path, :data:`LIST_BLOCK` at a time (read-only arrays)."""
+        for start in range(0, self.rows, LIST_BLOCK):
+            count = min(LIST_BLOCK, self.rows - start)
+            data = os.pread(self._file.fileno(), count * self.dtype.itemsize, start * self.dtype.itemsize)
+            yield np.frombuffer(data, dtype=self.dtype)
 
     def add_read(self, paths: list[str], digests: bytes) -> None:
         """The SHA-256s (32 bytes each, one after the other) of files a worker read, by path relative to the repository."""
@@ -227,11 +247,12 @@ def digest_matrix(column: pa.Array) -> np.ndarray:
 
 def list_inputs(root: Path) -> Listing:
     """The repository's input files as they are now (see the module docstring)."""
-    files, width = _sorter(), 0
-    for block in _listed_blocks(_input_files(Path(root))):
-        files.add(block)
-        width = max(width, block.dtype["path"].itemsize)
-    return Listing(files, width)
+    with _sorter() as files:
+        width = 0
+        for block in _listed_blocks(_input_files(Path(root))):
+            files.add(block)
+            width = max(width, block.dtype["path"].itemsize)
+        return Listing(files.blocks(), len(files), width)
 
 
 def _listed_blocks(found: Iterable[tuple[bytes, int, int]]) -> Iterator[np.ndarray]:
