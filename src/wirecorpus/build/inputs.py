@@ -57,9 +57,7 @@ DIGEST_BYTES = 32
 UNREADABLE = bytes(DIGEST_BYTES)  # the digest of a file that cannot be read: never a real one
 # How the record keeps the input files (sorted by path).
 INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.binary(DIGEST_BYTES))])
-# The record's table is made and written this many files at a time.
-BATCH_ROWS = 1 << 16
-# Files stat'd before they go to the sorter together, and read back at a time.
+# Files stat'd before they go to the sorter together, read back, and written to the record or read from it at a time.
 LIST_BLOCK = 1 << 13
 # Rows sorted in memory at a time. A row here holds a path and a size and mtime, or a digest (100 to
 # 130 bytes), where the sorter's own runs are sized for ids: a run of 2**16 rows is some 8 MB, and
@@ -144,14 +142,14 @@ class Listing:
         self.read.add(rows)
 
     def batches(self, root: Path, recorded: pa.Table | None) -> Iterator[pa.RecordBatch]:
-        """The files as the record keeps them (:data:`INPUTS_SCHEMA`), :data:`BATCH_ROWS` at most at a
-        time. A file's SHA-256 is the one a worker read, else the one hashed when the listing was
+        """The files as the record keeps them (:data:`INPUTS_SCHEMA`), :data:`LIST_BLOCK` at a time.
+        A file's SHA-256 is the one a worker read, else the one hashed when the listing was
         compared, else the ``recorded`` one if its size and mtime are the same, else it is hashed now."""
         files = _fill(_with_digests(self.blocks()), self.read.blocks())
         files = _fill(files, self.hashed.blocks())
         if recorded is not None:
             files = _fill(files, recorded_blocks(recorded), unmoved=True)
-        for block in _rebatched(files, BATCH_ROWS):
+        for block in files:
             for row in np.flatnonzero(~block["sha256"].any(axis=1)).tolist():  # UNREADABLE, all zeros, is tried again
                 block["sha256"][row] = np.frombuffer(hash_file(root, _path(block["path"][row])), dtype=np.uint8)
             columns = [path_array(block["path"]), pa.array(block["size"], pa.int64()), pa.array(block["mtime_ns"], pa.int64()), digest_array(block["sha256"])]
@@ -180,26 +178,6 @@ def _fill(files: Iterable[np.ndarray], known: Iterable[np.ndarray], *, unmoved: 
         yield block
 
 
-def _rebatched(blocks: Iterable[np.ndarray], rows: int) -> Iterator[np.ndarray]:
-    """The blocks joined into blocks of ``rows`` rows, but the last; byte strings widened to the widest of each."""
-    pending: list[np.ndarray] = []
-    held = 0
-    for block in blocks:
-        pending.append(block)
-        held += len(block)
-        while held >= rows:
-            joined = _joined(pending)
-            yield joined[:rows]
-            pending, held = [joined[rows:]], held - rows
-    if held:
-        yield _joined(pending)
-
-
-def _joined(blocks: list[np.ndarray]) -> np.ndarray:
-    dtype = np.result_type(*(block.dtype for block in blocks))
-    return np.concatenate([block.astype(dtype, copy=False) for block in blocks])
-
-
 def path_array(paths: np.ndarray) -> pa.Array:
     """Paths (UTF-8 in a NumPy byte array; none holds a NUL byte) as an Arrow string array."""
     data = np.ascontiguousarray(paths).view(np.uint8).reshape(len(paths), paths.itemsize)
@@ -222,15 +200,20 @@ def path_bytes(paths: pa.Array) -> np.ndarray:
 
 
 def recorded_blocks(recorded: pa.Table) -> Iterator[np.ndarray]:
-    """A record's files (:data:`INPUTS_SCHEMA`; sorted by path) as rows of :func:`recorded_rows`, a batch at a time."""
-    for batch in recorded.to_batches():
-        paths = path_bytes(batch.column("path"))
-        rows = np.empty(batch.num_rows, recorded_rows(paths.itemsize))
-        rows["path"] = paths
-        rows["size"] = batch.column("size").to_numpy()
-        rows["mtime_ns"] = batch.column("mtime_ns").to_numpy()
-        rows["sha256"] = digest_matrix(batch.column("sha256"))
-        yield rows
+    """A record's files (:data:`INPUTS_SCHEMA`; sorted by path) as rows of :func:`recorded_rows`, :data:`LIST_BLOCK` at most at a time."""
+    for whole in recorded.to_batches():
+        for start in range(0, whole.num_rows, LIST_BLOCK):
+            yield _recorded_rows(whole.slice(start, LIST_BLOCK))
+
+
+def _recorded_rows(batch: pa.RecordBatch) -> np.ndarray:
+    paths = path_bytes(batch.column("path"))
+    rows = np.empty(batch.num_rows, recorded_rows(paths.itemsize))
+    rows["path"] = paths
+    rows["size"] = batch.column("size").to_numpy()
+    rows["mtime_ns"] = batch.column("mtime_ns").to_numpy()
+    rows["sha256"] = digest_matrix(batch.column("sha256"))
+    return rows
 
 
 def digest_array(digests: np.ndarray) -> pa.FixedSizeBinaryArray:
