@@ -307,7 +307,7 @@ class Changes:
 def changed_paths(root: Path, listing: Listing, recorded: pa.Table) -> Changes:
     """Compare the listing with the recorded files (both sorted by path), hashing only those whose size or mtime differ."""
     changed: set[str] = set()
-    added = 0
+    added = kept = 0
     for block, found, matched in left_join(listing.blocks(), recorded_blocks(recorded), key="path", right_dtype=recorded_rows(1)):
         at = np.flatnonzero(found)
         moved = np.ones(len(block), dtype=bool)
@@ -324,7 +324,9 @@ def changed_paths(root: Path, listing: Listing, recorded: pa.Table) -> Changes:
             hashed["sha256"][index] = np.frombuffer(digest, dtype=np.uint8)
         listing.hashed.add(hashed)
         added += len(block) - len(at)
-    removed = _removed(listing, recorded)
+        kept += len(at)
+    # Each path is listed once: when every recorded one was found, none was removed.
+    removed = _removed(listing, recorded) if kept < recorded.num_rows else set()
     return Changes(frozenset(changed | removed), same_paths=not added and not removed)
 
 
