@@ -92,7 +92,7 @@ class Listing:
     record (:func:`changed_paths`), and those the workers read.
 
     The sorted files are kept in one temporary file (no name on disk, so gone with the process
-    whatever happens), each row as wide as the longest path: the build reads them three or four
+    whatever happens), each row as wide as the longest path: the build reads them two or three
     times, and merging the sorter's runs each time would sort them again. A context manager whose
     exit deletes the file and the sorters' runs.
     """
