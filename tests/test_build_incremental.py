@@ -30,11 +30,14 @@ full_chunk_work = rows.chunk_work
 def small_chunks(release_repo: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
     """The release repository with 12 more articles, in chunks of 4 articles and shards of 3 rows,
     so that a change touches one chunk of several and shards around it. Articles 2, 3, 5 and 7
-    have no hand set, so the card's scores do not read them."""
+    have no hand set, so the card's scores do not read them. The input files are listed and
+    matched with the record in runs of 16 files on disk."""
     ids = add_articles(release_repo, 12)
     for number in (2, 3, 5, 7):
         annotation_file(release_repo, "hand", "a2", ids[number]).unlink()
     monkeypatch.setattr(shard_module, "SHARD_ROWS", 3)
+    monkeypatch.setattr(inputs, "RUN_ROWS", 16)
+    monkeypatch.setattr(inputs, "LIST_BLOCK", 5)
     monkeypatch.setattr(rows, "chunk_work", functools.partial(full_chunk_work, chunk_articles=CHUNK_ARTICLES))
     return release_repo, ids
 
@@ -173,7 +176,7 @@ def test_build_incremental_refuses_an_invalid_change_and_keeps_the_release(small
     assert file_bytes(release) == before
 
 
-@pytest.mark.parametrize("damage", ["record", "inputs", "manifest", "shard", "code"])
+@pytest.mark.parametrize("damage", ["record", "format", "inputs", "manifest", "shard", "code"])
 def test_build_incremental_full_build_without_a_fitting_record(
     small_chunks: tuple[Path, list[str]], plans: list[Reuse], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
@@ -182,6 +185,9 @@ def test_build_incremental_full_build_without_a_fitting_record(
     kept = layout.build_record_path(release)
     if damage == "record":
         (kept / record.RECORD_NAME).write_text("{", encoding="utf-8")
+    elif damage == "format":  # a record of the last format, whose input files were in another order
+        data = json.loads((kept / record.RECORD_NAME).read_text(encoding="utf-8"))
+        (kept / record.RECORD_NAME).write_text(json.dumps({**data, "format": inputs.RECORD_FORMAT - 1}), encoding="utf-8")
     elif damage == "inputs":
         (kept / record.INPUTS_NAME).write_bytes((kept / record.INPUTS_NAME).read_bytes()[:-1])
     elif damage == "manifest":

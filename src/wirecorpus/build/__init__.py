@@ -101,10 +101,11 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
     with storage.repository_lock(root):
         listing = inputs.list_inputs(root)
         if _up_to_date(record.read_record(target), code, listing):
+            listing.close()
             return target
         corpus_plan = _plan(root)
     tagger = ner.Tagger.load(root, inventory, corpus_plan.gold)
-    with corpus_plan, storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
+    with corpus_plan, listing, storage.file_lock(target.parent / BUILD_LOCK_NAME, holder=f"another build into {target.parent}"):
         for stale in stale_staging(target):
             shutil.rmtree(stale, ignore_errors=True)
         previous = record.read_record(target)
@@ -117,7 +118,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
         try:
             made = _write_release(root, corpus_plan, staging, chunks, progress=progress, version=version)
             _move_into_place(staging, target)
-            record.write_record(target, fingerprint=code, listing=listing.digest, inputs=listing.batches(chunks.input_digests(root)),
+            record.write_record(target, fingerprint=code, listing=listing.digest, inputs=listing.batches(root, reuse.recorded_inputs),
                                 chunks=made.chunks, texts=chunks.texts, shards=made.shards, scores=made.scores)
         finally:
             chunks.texts_made.close()
@@ -189,9 +190,9 @@ class ScreenedChunks:
     and the survey is needed again only if a path was added or removed. A text
     in two chunks is looked for once all are made (:meth:`check_texts`).
 
-    What is kept per file is kept in arrays: the SHA-256 of each input file (a
-    row of ``digests`` per file of the ``listing``); the text hashes of the
-    chunks go to disk as they come (:class:`.texts.ChunkTexts`).
+    The SHA-256 of each file a worker read goes to the ``listing``
+    (:meth:`inputs.Listing.add_read`), for the record; the text hashes of each
+    chunk go to disk as they come (:class:`.texts.ChunkTexts`).
     """
 
     corpus_plan: rows.Plan
@@ -202,11 +203,6 @@ class ScreenedChunks:
     listing: inputs.Listing
     texts_made: ChunkTexts = field(default_factory=ChunkTexts)
     texts: pa.Table | None = None  # every article's text hash, once checked (:meth:`check_texts`)
-
-    def __post_init__(self) -> None:
-        before = self.reuse.hashes  # this build's own: changed_paths made them for it
-        self.digests = inputs.unreadable(len(self.listing)) if before is None else before
-        self.digest_known = self.digests.view(np.uint64).any(axis=1)  # UNREADABLE is all zeros: such a file is tried again
 
     def __iter__(self) -> Iterator[tuple[rows.Chunk, ner.SentenceRows]]:
         positions = [position for position in range(len(self.work)) if self.reuse.makes(position)]
@@ -235,12 +231,6 @@ class ScreenedChunks:
             self._validate_in_full()
         self.texts = self.texts_made.table(self.reuse.texts) if known and self.context is not None else None
 
-    def input_digests(self, root: Path) -> np.ndarray:
-        """Every input file's SHA-256, a row each in listing order: as a worker read it, else as known before, else hashed now."""
-        for row in np.flatnonzero(~self.digest_known).tolist():
-            self.digests[row] = np.frombuffer(inputs.hash_file(root, self.listing.path(row)), dtype=np.uint8)
-        return self.digests
-
     def _validate_in_full(self) -> None:
         _require_valid(self.corpus_plan.root)
         self.context = None
@@ -251,11 +241,7 @@ class ScreenedChunks:
         self.texts_made.add(position, made.texts if self.context is not None else None)
         if made.problem is not None:
             raise made.problem
-        paths, digests = made.files
-        rows_read = self.listing.rows_of(paths)
-        listed = rows_read >= 0
-        self.digests[rows_read[listed]] = np.frombuffer(digests, dtype=np.uint8).reshape(-1, inputs.DIGEST_BYTES)[listed]
-        self.digest_known[rows_read[listed]] = True
+        self.listing.add_read(*made.files)
         chunk_parts, sentences = made.parts
         return rows.assemble_chunk(*chunk_parts, self.corpus_plan.gold), sentences
 

@@ -8,155 +8,212 @@ and the code and libraries that turn files into rows and Parquet bytes
 
 :func:`list_inputs` is one pass over the input folders: ``scandir`` on a
 folder's descriptor and one ``stat`` per file, which is most of its cost
-(about 3 µs a file here). The files are in listing order: folder by folder
-(depth first, subfolders sorted), each folder's files sorted by name. The
-:attr:`Listing.digest` covers every path, size and mtime, so an unchanged
-repository is recognised by comparing one string; else the listing is
-compared with the record's column by column, or, when a path was added or
-removed, path by path (:func:`changed_paths`). There a file whose size or
-mtime differs is hashed, and counts as changed only if its content does:
-a file touched, or checked out again, is not a change.
+(about 3 µs a file here). The files go, a block at a time, into an
+:class:`~wirecorpus.sorted_runs.ExternalSort` of (path, size, mtime) rows,
+and are merged back sorted by path into a temporary file, which the build
+then reads a block at a time: a folder may hold a file per article, so not
+even one folder's names are kept whole. The :attr:`Listing.digest`
+covers every path, size and mtime, so an unchanged repository is recognised
+by comparing one string; else the sorted listing is matched with the
+record's files, which are sorted by path too (:func:`changed_paths`, with
+:func:`~wirecorpus.sorted_runs.left_join` both ways: the files added or
+changed, and the files removed). A file whose size or mtime differs is
+hashed, and counts as changed only if its content does: a file touched, or
+checked out again, is not a change.
 
-A million articles are some two or three million files, so nothing here keeps a
-Python object per file: names, sizes, mtimes and digests are kept in arrays
-(some 75 bytes a file in all), and the record's table is made a batch at a time.
+A million articles are some two or three million files, so what this module
+holds does not grow with them: a run of rows while they are sorted (:data:`RUN_ROWS`),
+a block of each run while they are merged, and the paths that changed. The SHA-256s
+the build learns (files hashed here, files the workers read) wait in sorters
+of their own, and the record's table is written from the sorted listing a
+batch at a time (:meth:`Listing.batches`).
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import importlib.metadata
 import os
 import sys
-from array import array
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .. import card, layout
-from ..article_ids import byte_array, encoded, positions_in
+from ..article_ids import byte_array, encoded
+from ..sorted_runs import ExternalSort, left_join
 
-# Bumped when what the record holds changes meaning.
-RECORD_FORMAT = 2
+# Bumped when what the record holds changes meaning (3: the input files sorted by path, and the listing's digest over them).
+RECORD_FORMAT = 3
 INPUT_FOLDERS = (layout.CORPUS_DIR, layout.ANNOTATIONS_DIR)
 # The libraries whose versions the output bytes depend on (Parquet writer, tokenizer, features, Croissant).
 LIBRARIES = ("pyarrow", "spacy", "datasets", "mlcroissant")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DIGEST_BYTES = 32
 UNREADABLE = bytes(DIGEST_BYTES)  # the digest of a file that cannot be read: never a real one
-# How the record keeps the input files (in listing order).
+# How the record keeps the input files (sorted by path).
 INPUTS_SCHEMA = pa.schema([("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("sha256", pa.binary(DIGEST_BYTES))])
-# The record's table is made and written this many files at a time.
-BATCH_ROWS = 1 << 16
+# Files stat'd before they go to the sorter together, read back, and written to the record or read from it at a time.
+LIST_BLOCK = 1 << 13
+# Rows sorted in memory at a time. A row here holds a path and a size and mtime, or a digest (100 to
+# 130 bytes), where the sorter's own runs are sized for ids: a run of 2**16 rows is some 8 MB, and
+# two or three times that while it is sorted.
+RUN_ROWS = 1 << 16
+_DIGEST_FIELD = ("sha256", np.uint8, (DIGEST_BYTES,))
 
 
-@dataclass(frozen=True)
-class Folder:
-    """One folder's files: names (UTF-8, in a NumPy array: about 30 bytes a file,
-    where a list of str takes 80), sizes and mtimes (ns); sorted by name."""
-
-    relpath: str
-    names: np.ndarray
-    sizes: np.ndarray
-    mtimes: np.ndarray
-
-    def path(self, row: int) -> str:
-        name = self.names[row].decode("utf-8", "surrogateescape")
-        return f"{self.relpath}/{name}" if self.relpath else name
-
-    def path_array(self, start: int, stop: int) -> pa.Array:
-        """The paths of rows ``start`` to ``stop``, relative to the repository."""
-        names = pa.array(self.names[start:stop], pa.binary())
-        prefix = f"{self.relpath}/" if self.relpath else ""
-        return pc.binary_join_element_wise(encoded(prefix), names, b"").cast(pa.string())
-
-    def rows_of(self, names: list[str]) -> np.ndarray:
-        """The row of each name, -1 where the folder has no such file."""
-        return positions_in(self.names, byte_array([encoded(name) for name in names]))
+def listed_rows(width: int) -> np.dtype:
+    """A listed file: its path (UTF-8, relative to the repository), size and mtime (ns)."""
+    return np.dtype([("path", f"S{max(width, 1)}"), ("size", "<i8"), ("mtime_ns", "<i8")])
 
 
-@dataclass(frozen=True)
+def digest_rows(width: int) -> np.dtype:
+    """A file's SHA-256, by path."""
+    return np.dtype([("path", f"S{max(width, 1)}"), _DIGEST_FIELD])
+
+
+def recorded_rows(width: int) -> np.dtype:
+    """A file as the record keeps it (:data:`INPUTS_SCHEMA`)."""
+    return np.dtype([*listed_rows(width).descr, _DIGEST_FIELD])
+
+
+def _sorter() -> ExternalSort:
+    # The sizes as they are when the sorter is made, so that a test can set them small and send the rows to disk.
+    return ExternalSort(run_rows=RUN_ROWS, block_rows=LIST_BLOCK)
+
+
 class Listing:
-    """Every input file with its size and mtime, and one digest of them all.
+    """Every input file with its size and mtime, sorted by path, and one digest of them all; and the
+    SHA-256s of files that this build learns: those hashed when the listing was compared with the
+    record (:func:`changed_paths`), and those the workers read.
 
-    A row is a file's place in the listing: folder by folder, in each by name.
+    The sorted files are kept in one temporary file (no name on disk, so gone with the process
+    whatever happens), each row as wide as the longest path: the build reads them two or three
+    times, and merging the sorter's runs each time would sort them again. A context manager whose
+    exit deletes the file and the sorters' runs.
     """
 
-    folders: tuple[Folder, ...]
-    digest: str
+    def __init__(self, files: Iterable[np.ndarray], rows: int, width: int) -> None:
+        self.rows = rows
+        self.dtype = listed_rows(width)
+        self._file = tempfile.TemporaryFile(prefix="wirecorpus-listing-")
+        # Each row as wide as the longest path, so that the digest does not depend on where the blocks end.
+        digest = hashlib.sha256(f"{rows}\0{width}\0".encode())
+        for block in files:
+            data = block.astype(self.dtype, copy=False).tobytes()
+            digest.update(data)
+            self._file.write(data)
+        self._file.flush()
+        self.digest = digest.hexdigest()
+        self.hashed = _sorter()
+        self.read = _sorter()
 
-    @cached_property
-    def starts(self) -> list[int]:
-        """The first row of each folder, then the number of files."""
-        starts = [0]
-        for folder in self.folders:
-            starts.append(starts[-1] + len(folder.names))
-        return starts
+    def __enter__(self) -> Listing:
+        return self
 
-    @cached_property
-    def _folder_at(self) -> dict[str, int]:
-        return {folder.relpath: index for index, folder in enumerate(self.folders)}
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._file.close()
+        self.hashed.close()
+        self.read.close()
 
     def __len__(self) -> int:
-        return self.starts[-1]
+        return self.rows
 
-    def path(self, row: int) -> str:
-        """The path of a row, relative to the repository."""
-        index = bisect.bisect_right(self.starts, row) - 1
-        return self.folders[index].path(row - self.starts[index])
+    def blocks(self) -> Iterator[np.ndarray]:
+        """The files (:func:`listed_rows`), sorted by path, :data:`LIST_BLOCK` at a time (read-only arrays)."""
+        for start in range(0, self.rows, LIST_BLOCK):
+            count = min(LIST_BLOCK, self.rows - start)
+            data = os.pread(self._file.fileno(), count * self.dtype.itemsize, start * self.dtype.itemsize)
+            yield np.frombuffer(data, dtype=self.dtype)
 
-    def rows_of(self, paths: list[str]) -> np.ndarray:
-        """The row of each path (relative to the repository), -1 where the listing has no such file."""
-        rows = np.full(len(paths), -1, dtype=np.int64)
-        by_folder: dict[str, list[int]] = {}
-        for index, path in enumerate(paths):
-            by_folder.setdefault(path.rpartition("/")[0], []).append(index)
-        for relpath, indices in by_folder.items():
-            position = self._folder_at.get(relpath)
-            if position is not None:
-                found = self.folders[position].rows_of([paths[index].rpartition("/")[2] for index in indices])
-                rows[indices] = np.where(found < 0, -1, found + self.starts[position])
-        return rows
+    def add_read(self, paths: list[str], digests: bytes) -> None:
+        """The SHA-256s (32 bytes each, one after the other) of files a worker read, by path relative to the repository."""
+        names = byte_array([encoded(path) for path in paths])
+        rows = np.empty(len(paths), digest_rows(names.itemsize))
+        rows["path"] = names
+        rows["sha256"] = np.frombuffer(digests, dtype=np.uint8).reshape(-1, DIGEST_BYTES)
+        self.read.add(rows)
 
-    def sizes_and_mtimes(self) -> tuple[np.ndarray, np.ndarray]:
-        return (np.concatenate([folder.sizes for folder in self.folders]), np.concatenate([folder.mtimes for folder in self.folders]))
-
-    def path_array(self) -> pa.ChunkedArray:
-        """Every path, in listing order."""
-        return pa.chunked_array([paths for _, paths in self._pieces()], pa.string())
-
-    def same_paths(self, recorded: pa.ChunkedArray) -> bool:
-        """Whether ``recorded`` holds the paths of the listing in its order, compared a piece at a time."""
-        if len(recorded) != len(self):
-            return False
-        return all(pa.chunked_array([paths]).equals(recorded.slice(row, len(paths))) for row, paths in self._pieces())
-
-    def batches(self, hashes: np.ndarray) -> Iterator[pa.RecordBatch]:
-        """The files as the record keeps them (:data:`INPUTS_SCHEMA`) with their SHA-256s (the rows of
-        ``hashes``), :data:`BATCH_ROWS` at most at a time."""
-        sizes, mtimes = self.sizes_and_mtimes()
-        for row, paths in self._pieces():
-            rows = slice(row, row + len(paths))
-            columns = [paths, pa.array(sizes[rows], pa.int64()), pa.array(mtimes[rows], pa.int64()), digest_array(hashes[rows])]
+    def batches(self, root: Path, recorded: pa.Table | None) -> Iterator[pa.RecordBatch]:
+        """The files as the record keeps them (:data:`INPUTS_SCHEMA`), :data:`LIST_BLOCK` at a time.
+        A file's SHA-256 is the one a worker read, else the one hashed when the listing was
+        compared, else the ``recorded`` one if its size and mtime are the same, else it is hashed now."""
+        files = _fill(_with_digests(self.blocks()), self.read.blocks())
+        files = _fill(files, self.hashed.blocks())
+        if recorded is not None:
+            files = _fill(files, recorded_blocks(recorded), unmoved=True)
+        for block in files:
+            for row in np.flatnonzero(~block["sha256"].any(axis=1)).tolist():  # UNREADABLE, all zeros, is tried again
+                block["sha256"][row] = np.frombuffer(hash_file(root, _path(block["path"][row])), dtype=np.uint8)
+            columns = [path_array(block["path"]), pa.array(block["size"], pa.int64()), pa.array(block["mtime_ns"], pa.int64()), digest_array(block["sha256"])]
             yield pa.RecordBatch.from_arrays(columns, schema=INPUTS_SCHEMA)
 
-    def _pieces(self) -> Iterator[tuple[int, pa.Array]]:
-        """The paths a folder, or :data:`BATCH_ROWS` of one, at a time: (the first one's row, the paths)."""
-        for index, folder in enumerate(self.folders):
-            for start in range(0, len(folder.names), BATCH_ROWS):
-                yield self.starts[index] + start, folder.path_array(start, min(start + BATCH_ROWS, len(folder.names)))
+
+def _with_digests(blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """Listed files with a SHA-256 each, all zeros (not known yet)."""
+    for block in blocks:
+        rows = np.zeros(len(block), recorded_rows(block.dtype["path"].itemsize))
+        for name in ("path", "size", "mtime_ns"):
+            rows[name] = block[name]
+        yield rows
 
 
-def unreadable(rows: int) -> np.ndarray:
-    """Digests for ``rows`` files, all :data:`UNREADABLE`: one row of 32 bytes a file."""
-    return np.zeros((rows, DIGEST_BYTES), dtype=np.uint8)
+def _fill(files: Iterable[np.ndarray], known: Iterable[np.ndarray], *, unmoved: bool = False) -> Iterator[np.ndarray]:
+    """The files (sorted by path) with the SHA-256s of ``known`` (sorted by path, each once) where theirs is not
+    known yet; ``unmoved``: only where the size and mtime are ``known``'s too."""
+    for block, found, matched in left_join(files, known, key="path", right_dtype=recorded_rows(1)):
+        at = np.flatnonzero(found)
+        if unmoved:
+            same = (matched["size"] == block["size"][at]) & (matched["mtime_ns"] == block["mtime_ns"][at])
+            at, matched = at[same], matched[same]
+        unknown = ~block["sha256"][at].any(axis=1)
+        block["sha256"][at[unknown]] = matched["sha256"][unknown]
+        yield block
+
+
+def path_array(paths: np.ndarray) -> pa.Array:
+    """Paths (UTF-8 in a NumPy byte array; none holds a NUL byte) as an Arrow string array."""
+    data = np.ascontiguousarray(paths).view(np.uint8).reshape(len(paths), paths.itemsize)
+    present = data != 0
+    offsets = np.zeros(len(paths) + 1, dtype=np.int32)
+    np.cumsum(present.sum(axis=1), out=offsets[1:])
+    joined = pa.Array.from_buffers(pa.binary(), len(paths), [None, pa.py_buffer(offsets), pa.py_buffer(data[present])])
+    return joined.cast(pa.string())
+
+
+def path_bytes(paths: pa.Array) -> np.ndarray:
+    """An Arrow string array (with no nulls) as a NumPy byte array, as wide as its longest string."""
+    offsets = np.frombuffer(paths.buffers()[1], dtype=np.int32)[paths.offset : paths.offset + len(paths) + 1]
+    lengths = np.diff(offsets)
+    width = max(int(lengths.max(initial=0)), 1)
+    data = np.zeros((len(paths), width), dtype=np.uint8)
+    if len(paths) and offsets[-1] > offsets[0]:
+        data[np.arange(width) < lengths[:, None]] = np.frombuffer(paths.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data.view(f"S{width}").reshape(len(paths))
+
+
+def recorded_blocks(recorded: pa.Table) -> Iterator[np.ndarray]:
+    """A record's files (:data:`INPUTS_SCHEMA`; sorted by path) as rows of :func:`recorded_rows`, :data:`LIST_BLOCK` at most at a time."""
+    for whole in recorded.to_batches():
+        for start in range(0, whole.num_rows, LIST_BLOCK):
+            yield _recorded_rows(whole.slice(start, LIST_BLOCK))
+
+
+def _recorded_rows(batch: pa.RecordBatch) -> np.ndarray:
+    paths = path_bytes(batch.column("path"))
+    rows = np.empty(batch.num_rows, recorded_rows(paths.itemsize))
+    rows["path"] = paths
+    rows["size"] = batch.column("size").to_numpy()
+    rows["mtime_ns"] = batch.column("mtime_ns").to_numpy()
+    rows["sha256"] = digest_matrix(batch.column("sha256"))
+    return rows
 
 
 def digest_array(digests: np.ndarray) -> pa.FixedSizeBinaryArray:
@@ -165,79 +222,67 @@ def digest_array(digests: np.ndarray) -> pa.FixedSizeBinaryArray:
     return pa.FixedSizeBinaryArray.from_buffers(pa.binary(DIGEST_BYTES), len(digests), [None, data])
 
 
-def digest_rows(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """An Arrow column of 32-byte digests as rows of a NumPy array (a copy that may be written to)."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.binary(DIGEST_BYTES))
+def digest_matrix(column: pa.Array) -> np.ndarray:
+    """An Arrow array of 32-byte digests as rows of a NumPy array."""
     data = np.frombuffer(column.buffers()[1], dtype=np.uint8) if len(column) else np.zeros(0, dtype=np.uint8)
-    return data[column.offset * DIGEST_BYTES : (column.offset + len(column)) * DIGEST_BYTES].reshape(-1, DIGEST_BYTES).copy()
+    return data[column.offset * DIGEST_BYTES : (column.offset + len(column)) * DIGEST_BYTES].reshape(-1, DIGEST_BYTES)
 
 
 def list_inputs(root: Path) -> Listing:
     """The repository's input files as they are now (see the module docstring)."""
-    root = Path(root)
-    digest = hashlib.sha256()
-    folders: list[Folder] = []
-    _add_folder(digest, folders, "", *_top_files(root))
-    for top in INPUT_FOLDERS:
-        if (root / top).is_dir():
-            _walk(root, top.as_posix(), digest, folders)
-    return Listing(tuple(folders), digest.hexdigest())
+    with _sorter() as files:
+        width = 0
+        for block in _listed_blocks(_input_files(Path(root))):
+            files.add(block)
+            width = max(width, block.dtype["path"].itemsize)
+        return Listing(files.blocks(), len(files), width)
 
 
-def _add_folder(digest: Any, folders: list[Folder], relpath: str, names: list[bytes], sizes: array, mtimes: array) -> None:
-    """Add a folder's files, sorted by name, so that a file's row is found by binary search."""
-    unsorted = byte_array(names)
-    order = np.argsort(unsorted, kind="stable")
-    folder = Folder(relpath, unsorted[order], np.frombuffer(sizes, dtype=np.int64)[order], np.frombuffer(mtimes, dtype=np.int64)[order])
-    del unsorted
-    digest.update(f"{relpath}\0{len(names)}\0{folder.names.itemsize}\0".encode())
-    digest.update(folder.names.tobytes())
-    digest.update(folder.sizes.tobytes())
-    digest.update(folder.mtimes.tobytes())
-    folders.append(folder)
+def _listed_blocks(found: Iterable[tuple[bytes, int, int]]) -> Iterator[np.ndarray]:
+    """(path, size, mtime) triples as rows of :func:`listed_rows`, :data:`LIST_BLOCK` at a time."""
+    found = iter(found)
+    while block := [entry for _, entry in zip(range(LIST_BLOCK), found)]:
+        paths = byte_array([path for path, _, _ in block])
+        rows = np.empty(len(block), listed_rows(paths.itemsize))
+        rows["path"] = paths
+        rows["size"] = [size for _, size, _ in block]
+        rows["mtime_ns"] = [mtime for _, _, mtime in block]
+        yield rows
 
 
-def _top_files(root: Path) -> tuple[list[bytes], array, array]:
-    names, sizes, mtimes = [], array("q"), array("q")
+def _input_files(root: Path) -> Iterator[tuple[bytes, int, int]]:
+    """Every input file's path (relative to the repository, encoded), size and mtime, in no particular order."""
     for path in card.INPUT_PATHS:
         try:
             stat = os.stat(root / path)
         except OSError:
             continue
-        names.append(encoded(path.as_posix()))
-        sizes.append(stat.st_size)
-        mtimes.append(stat.st_mtime_ns)
-    return names, sizes, mtimes
+        yield encoded(path.as_posix()), stat.st_size, stat.st_mtime_ns
+    pending = [top.as_posix() for top in INPUT_FOLDERS if (root / top).is_dir()]
+    while pending:
+        relpath = pending.pop()
+        handle = os.open(root / relpath, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with os.scandir(handle) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(f"{relpath}/{entry.name}")
+                        continue
+                    try:
+                        stat = entry.stat()
+                    except OSError:  # a broken link: listed, so that the build gets to name it
+                        stat = os.stat_result((0,) * 10)
+                    yield encoded(f"{relpath}/{entry.name}"), stat.st_size, stat.st_mtime_ns
+        finally:
+            os.close(handle)
 
 
-def _walk(root: Path, relpath: str, digest: Any, folders: list[Folder]) -> None:
-    """Add the folder's files, then its subfolders' (sorted), depth first."""
-    names, sizes, mtimes, subfolders = [], array("q"), array("q"), []
-    handle = os.open(root / relpath, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        with os.scandir(handle) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.name)
-                    continue
-                try:
-                    stat = entry.stat()
-                except OSError:  # a broken link: listed, so that the build gets to name it
-                    stat = os.stat_result((0,) * 10)
-                names.append(encoded(entry.name))
-                sizes.append(stat.st_size)
-                mtimes.append(stat.st_mtime_ns)
-    finally:
-        os.close(handle)
-    _add_folder(digest, folders, relpath, names, sizes, mtimes)
-    del names
-    for name in sorted(subfolders):
-        _walk(root, f"{relpath}/{name}", digest, folders)
+def _path(encoded_path: bytes) -> str:
+    return encoded_path.decode("utf-8", "surrogateescape")
 
 
 def content_digest(data: bytes) -> bytes:
-    """A file's SHA-256, as 32 bytes: a million of them are kept while a build runs."""
+    """A file's SHA-256, as 32 bytes (the record keeps one for every input file)."""
     return hashlib.sha256(data).digest()
 
 
@@ -251,45 +296,46 @@ def hash_file(root: Path, relpath: str) -> bytes:
 
 @dataclass(frozen=True)
 class Changes:
-    """How the inputs differ from a record's: the paths added, removed or with other content; the
-    SHA-256 of every file now, in listing order (from the record where size and mtime are the same);
-    whether the paths are the record's."""
+    """How the inputs differ from a record's: the paths added, removed or with other content; whether
+    the paths are the record's (none added or removed). The SHA-256s of the files hashed to tell are
+    kept in the listing (:attr:`Listing.hashed`)."""
 
     changed: frozenset[str]
-    hashes: np.ndarray
     same_paths: bool
 
 
 def changed_paths(root: Path, listing: Listing, recorded: pa.Table) -> Changes:
-    """Compare the listing with the recorded files, hashing only those whose size or mtime differ.
+    """Compare the listing with the recorded files (both sorted by path), hashing only those whose size or mtime differ."""
+    changed: set[str] = set()
+    added = kept = 0
+    for block, found, matched in left_join(listing.blocks(), recorded_blocks(recorded), key="path", right_dtype=recorded_rows(1)):
+        at = np.flatnonzero(found)
+        moved = np.ones(len(block), dtype=bool)
+        moved[at] = (matched["size"] != block["size"][at]) | (matched["mtime_ns"] != block["mtime_ns"][at])
+        before = np.zeros((len(block), DIGEST_BYTES), dtype=np.uint8)
+        before[at] = matched["sha256"]
+        rows = np.flatnonzero(moved)
+        hashed = np.empty(len(rows), digest_rows(block.dtype["path"].itemsize))
+        hashed["path"] = block["path"][rows]
+        for index, row in enumerate(rows.tolist()):
+            digest = hash_file(root, _path(block["path"][row]))
+            if not found[row] or digest != before[row].tobytes() or digest == UNREADABLE:
+                changed.add(_path(block["path"][row]))
+            hashed["sha256"][index] = np.frombuffer(digest, dtype=np.uint8)
+        listing.hashed.add(hashed)
+        added += len(block) - len(at)
+        kept += len(at)
+    # Each path is listed once: when every recorded one was found, none was removed.
+    removed = _removed(listing, recorded) if kept < recorded.num_rows else set()
+    return Changes(frozenset(changed | removed), same_paths=not added and not removed)
 
-    The usual case, the same paths in the same order, is compared column by column; else each
-    path is looked up among the recorded ones (and the other way round, for the files removed).
-    """
-    sizes, mtimes = listing.sizes_and_mtimes()
-    before = digest_rows(recorded.column("sha256"))
-    same_paths = listing.same_paths(recorded.column("path"))
-    if same_paths:
-        at, removed = np.arange(len(listing), dtype=np.int64), []
-    else:
-        paths = listing.path_array()
-        at = pc.fill_null(pc.index_in(paths, value_set=recorded.column("path")), -1).to_numpy().astype(np.int64)
-        gone = pc.invert(pc.is_in(recorded.column("path"), value_set=paths))
-        removed = recorded.column("path").filter(gone).to_pylist()
-        del paths
-    known = at >= 0
-    hashes = unreadable(len(listing))
-    hashes[known] = before[at[known]]
-    unmoved = known.copy()
-    unmoved[known] = (recorded.column("size").to_numpy()[at[known]] == sizes[known]) & (recorded.column("mtime_ns").to_numpy()[at[known]] == mtimes[known])
-    changed = set(removed)
-    for row in np.flatnonzero(~unmoved).tolist():
-        path = listing.path(row)
-        digest = hash_file(root, path)
-        if not known[row] or digest != hashes[row].tobytes() or digest == UNREADABLE:
-            changed.add(path)
-        hashes[row] = np.frombuffer(digest, dtype=np.uint8)
-    return Changes(frozenset(changed), hashes, same_paths)
+
+def _removed(listing: Listing, recorded: pa.Table) -> set[str]:
+    """The recorded paths that the listing no longer has."""
+    removed: set[str] = set()
+    for block, found, _ in left_join(recorded_blocks(recorded), listing.blocks(), key="path", right_dtype=listed_rows(1)):
+        removed.update(_path(path) for path in block["path"][~found].tolist())
+    return removed
 
 
 def fingerprint(version: str) -> str:

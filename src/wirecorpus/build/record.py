@@ -9,13 +9,15 @@ can tell whether anything changed and redo only what a change touches:
   its split, first and last article, its row count per config and its
   counts for the card; per config and split, its shards (path, rows, size,
   SHA-256); the card's scores.
-- ``inputs.arrow``: every input file's path, size, mtime and SHA-256, in listing order.
+- ``inputs.arrow``: every input file's path, size, mtime and SHA-256, sorted by
+  path, so that the next build matches it with its own sorted listing a batch
+  at a time (:func:`.inputs.changed_paths`).
 - ``texts.arrow``: the text hash of every article (32 bytes), by chunk, for
   the check that no text is in the corpus twice.
 
 The two tables are Arrow IPC files, written a batch at a time and read
-memory-mapped: at a million articles they hold some 300 MB, which the build
-then does not keep in its own memory.
+memory-mapped, batch by batch: at a million articles they hold some 300 MB,
+which the build then does not keep in its own memory.
 
 Each file is written atomically, the record last, naming the digests of the
 other two; a record whose files do not match (a build killed while writing

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -38,11 +37,15 @@ class Reuse:
     release: Path
     previous: BuildRecord | None = None
     dirty: frozenset[int] = frozenset()  # the chunks made from the files, when previous is set
-    hashes: np.ndarray | None = None  # every input file's SHA-256 before the build, a row each, in listing order
     survey: bool = True
     texts: pa.Table | None = field(default_factory=TEXTS_SCHEMA.empty_table)  # of the chunks taken again; None: not known
     starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (config, chunk) -> its first row in the last build
     scores: Scores | None = None  # the last build's, when no file they read changed
+
+    @property
+    def recorded_inputs(self) -> pa.Table | None:
+        """The last build's input files, whose SHA-256s this build takes where size and mtime are the same; None in a full build."""
+        return None if self.previous is None else self.previous.inputs
 
     def makes(self, position: int) -> bool:
         """Whether chunk ``position`` is made from the files."""
@@ -80,7 +83,7 @@ def plan_reuse(
     hand_changed = any(path.startswith(f"{layout.ANNOTATIONS_DIR.as_posix()}/hand/") for path in changes.changed)
     scores_read = not changes.same_paths or hand_changed or not hand_articles.isdisjoint(articles)
     scores = None if scores_read else previous.scores
-    return Reuse(release, previous, dirty, changes.hashes, not changes.same_paths, texts, _starts(previous), scores)
+    return Reuse(release, previous, dirty, not changes.same_paths, texts, _starts(previous), scores)
 
 
 def _same_chunks(previous: BuildRecord, work: list[tuple[str, ArticleIds]]) -> bool:
