@@ -49,7 +49,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 
 from .. import card, layout, ner, rows, schema, storage

@@ -47,7 +47,7 @@ from ..errors import RepositoryError
 from .corpus_checks import SplitsListing
 from .runner import ValidationReport, article_ids_on_disk, validate
 from .splits_file import NotPlain, recorded_blocks
-from .targets import ANNOTATION, ARTICLE, layout_kind
+from .targets import ARTICLE, layout_kind
 
 # What decides validity: a change to any of these (a path or a folder's prefix) validates everything.
 RULE_PATHS = (
