@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirecorpus import layout, splits
+from wirecorpus import layout, sorted_runs, splits
 from wirecorpus.errors import RepositoryError
 
 IDS = st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12), max_size=30, unique=True)
@@ -111,3 +111,45 @@ def test_splits_streamed_refuse_what_is_not_a_splits_file(tmp_path, content, pro
 
 def test_splits_streamed_without_a_file_are_empty(tmp_path):
     assert _streamed(tmp_path) == {name: [] for name in splits.SPLITS}
+
+
+# Rows in runs of two on disk, merged two at a time.
+TINY_RUNS = {"run_rows": 2, "block_rows": 2, "fan_in": 2}
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=IDS, second=IDS, indent=st.sampled_from([None, 2]))
+def test_splits_hand_edited_file_sorted_on_disk_gives_what_render_splits_writes(tmp_path_factory, first, second, indent):
+    """A file not in the rendered form (unsorted, other layout, any id): its ids sorted in runs on disk, then merged and rendered."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    recorded = {name: [a for a in first if splits.split_for(a) == name][::-1] for name in splits.SPLITS}
+    (root / layout.SPLITS_PATH).write_text(json.dumps(recorded, indent=indent), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sorted_runs.ExternalSort.__init__, "__kwdefaults__", dict(TINY_RUNS))
+        assigned = splits.record_new_articles(root, second)
+    assert assigned == {article: splits.split_for(article) for article in set(second) - set(first)}
+    every = set(first) | set(second)
+    expected = splits.render_splits({name: [a for a in every if splits.split_for(a) == name] for name in splits.SPLITS})
+    assert (root / layout.SPLITS_PATH).read_text(encoding="utf-8") == (expected if assigned else json.dumps(recorded, indent=indent))
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches=st.lists(PLAIN_IDS, min_size=1, max_size=3), block=st.integers(1, 40))
+def test_splits_rendered_file_read_a_few_bytes_at_a_time(tmp_path_factory, batches, block):
+    """The rendered form read in blocks that end anywhere in a line (ids of many lengths): the same bytes as render_splits."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    every: set[str] = set()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splits, "_BLOCK", block)
+        for batch in batches:
+            splits.record_new_articles(root, batch)
+            every |= set(batch)
+            expected = {name: [a for a in every if splits.split_for(a) == name] for name in splits.SPLITS}
+            assert not every or (root / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits(expected)
+            assert splits.RecordedSplits.read(root).rendered == all(map(_needs_no_escape, every))  # else read as JSON
+
+
+def _needs_no_escape(article: str) -> bool:
+    return article.isascii() and article.isprintable() and '"' not in article and "\\" not in article
