@@ -153,3 +153,19 @@ def test_splits_rendered_file_read_a_few_bytes_at_a_time(tmp_path_factory, batch
 
 def _needs_no_escape(article: str) -> bool:
     return article.isascii() and article.isprintable() and '"' not in article and "\\" not in article
+
+
+@settings(max_examples=60, deadline=None)
+@given(train=st.lists(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=12), max_size=30), test=PLAIN_IDS, new=PLAIN_IDS, block=st.integers(1, 40))
+def test_splits_rendered_layout_in_any_order_gives_what_render_splits_writes(tmp_path_factory, train, test, new, block):
+    """The layout render_splits writes, but lists in any order (and an id twice): sorted on the way, repeats kept."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    (root / layout.SPLITS_PATH).write_text(json.dumps({"train": train, "test": test}, indent=2) + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splits, "_BLOCK", block)
+        assigned = splits.record_new_articles(root, new)
+    assert assigned == {article: splits.split_for(article) for article in set(new) - set(train) - set(test)}
+    if assigned:
+        expected = {"train": train + [a for a, split in assigned.items() if split == "train"], "test": test + [a for a, split in assigned.items() if split == "test"]}
+        assert (root / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits(expected)
