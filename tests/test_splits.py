@@ -55,9 +55,16 @@ def test_splits_hand_edited_file_is_read_whole_and_rendered(tmp_path):
     assert (tmp_path / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits({"train": ["w", "y", "z"], "test": ["x"]})
 
 
-@pytest.mark.parametrize("content", ['{\n  "train": [\n    "b",\n    "a"\n  ],\n  "test": []\n}\n', '{\n  "train": [\n    "a",\n  ],\n  "test": []\n}\n'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{\n  "train": [\n    "b",\n    "a"\n  ],\n  "test": []\n}\n',
+        '{\n  "train": [\n    "a",\n  ],\n  "test": []\n}\n',
+        '{\n  "train": [\n    "a\tb",\n    "abc",\n    "z"\n  ],\n  "test": []\n}\n',
+    ],
+)
 def test_splits_almost_rendered_file_is_read_whole(tmp_path, content):
-    """Unsorted ids, or a comma after the last: not the rendered form, so the whole file is read (or refused) as JSON."""
+    """Unsorted ids, a comma after the last, a raw tab in an id: not the rendered form, so the whole file is read (or refused) as JSON."""
     (tmp_path / "corpus").mkdir()
     (tmp_path / layout.SPLITS_PATH).write_text(content, encoding="utf-8")
     try:

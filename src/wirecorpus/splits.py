@@ -279,9 +279,10 @@ def _id_lines(keys: np.ndarray) -> bytes:
 def _plain(keys: np.ndarray) -> bool:
     """Whether every key's id is one json.dumps writes as it is (printable ASCII but quote and backslash)."""
     codes = _codes(keys)
-    if codes.size and codes.min() > 0:  # no padding after a shorter key: the bytes, one up, are checked at once
-        return _plain_bytes(codes, raised=1)
-    return bool(np.all((codes == 0) | _PLAIN_BYTE[codes - 1]))
+    if codes.size and codes.min() > 0:  # no padding after a shorter key: whole-array reductions, several times faster
+        raised_quote, raised_backslash = ord('"') + 1, ord("\\") + 1
+        return int(codes.min()) >= 0x21 and int(codes.max()) <= 0x7F and not np.any((codes == raised_quote) | (codes == raised_backslash))
+    return bool(np.all((codes == 0) | _PLAIN_BYTE[codes - 1]))  # 0: the padding after a shorter key
 
 
 def _codes(keys: np.ndarray) -> np.ndarray:
@@ -408,7 +409,7 @@ class _Blocks:
         taken, window = 0, 64
         while taken < rows:  # a window that grows: little is looked at where the lines' length changes often
             part = grid[taken : taken + window]
-            good = len(part) if _id_lines_with_comma(part).all() else int(np.argmin(_id_lines_with_comma(part, axis=1)))
+            good = len(part) if _all_id_lines_with_comma(part) else int(np.argmin(_id_lines_with_comma(part)))
             taken, window = taken + good, window * 8
             if good < len(part):
                 break
@@ -419,16 +420,28 @@ class _Blocks:
         return self.at == len(self.data) and not self._more()
 
 
-def _id_lines_with_comma(grid: np.ndarray, axis: int | None = None) -> np.ndarray:
-    """Whether the rows of a byte grid are id lines with a comma: all of them (as one check, which is
-    many times faster), or each (``axis=1``)."""
-    framed = (grid[:, :5] == _LINE_START).all(axis) & (grid[:, -3:] == _LINE_END).all(axis)
-    return framed & (_plain_bytes(grid[:, 5:-3]) if axis is None else _PLAIN_BYTE[grid[:, 5:-3]].all(axis))
+def _id_lines_with_comma(grid: np.ndarray) -> np.ndarray:
+    """For each row of a byte grid, whether it is an id line with a comma."""
+    framed = (grid[:, :5] == _LINE_START).all(1) & (grid[:, -3:] == _LINE_END).all(1)
+    return framed & _PLAIN_BYTE[grid[:, 5:-3]].all(1)
 
 
-def _plain_bytes(codes: np.ndarray, *, raised: int = 0) -> bool:
-    """Whether the bytes, less ``raised``, are all ones json.dumps writes as they are: a few whole-array
-    reductions, several times faster than looking each byte up in :data:`_PLAIN_BYTE`."""
-    quote, backslash = ord('"') + raised, ord("\\") + raised
-    inside = int(codes.min()) >= 0x20 + raised and int(codes.max()) <= 0x7E + raised
-    return inside and not np.any((codes == quote) | (codes == backslash))
+def _all_id_lines_with_comma(grid: np.ndarray) -> bool:
+    """Whether every row of a byte grid (whole lines of one length, contiguous) is an id line with a
+    comma, as :func:`_id_lines_with_comma` says, but some ten times faster: each byte of the framing
+    in its column, then the bytes counted as a whole, so that no other byte is below a space, above
+    ``~``, a quote or a backslash."""
+    rows, flat = len(grid), grid.reshape(-1)
+    framed = all((grid[:, column] == byte).all() for column, byte in _FRAMING)
+    return (
+        framed
+        and int(flat.max()) <= 0x7E
+        and np.count_nonzero(flat < 0x20) == rows  # the newlines
+        and np.count_nonzero(flat == ord('"')) == 2 * rows
+        and not (flat == ord("\\")).any()
+    )
+
+
+# The columns of an id line's framing (from the end, negative) and their bytes.
+_FRAMING = [*enumerate(b'    "'), *zip(range(-3, 0), b'",\n')]
+
