@@ -121,7 +121,7 @@ def test_splits_streamed_without_a_file_are_empty(tmp_path):
 
 
 # Rows in runs of two on disk, merged two at a time.
-TINY_RUNS = {"run_rows": 2, "block_rows": 2, "fan_in": 2}
+TINY_RUNS = {"RUN_ROWS": 2, "BLOCK_ROWS": 2, "FAN_IN": 2}
 
 
 @settings(max_examples=60, deadline=None)
@@ -133,7 +133,8 @@ def test_splits_hand_edited_file_sorted_on_disk_gives_what_render_splits_writes(
     recorded = {name: [a for a in first if splits.split_for(a) == name][::-1] for name in splits.SPLITS}
     (root / layout.SPLITS_PATH).write_text(json.dumps(recorded, indent=indent), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sorted_runs.ExternalSort.__init__, "__kwdefaults__", dict(TINY_RUNS))
+        for name, size in TINY_RUNS.items():
+            patch.setattr(sorted_runs, name, size)
         assigned = splits.record_new_articles(root, second)
     assert assigned == {article: splits.split_for(article) for article in set(second) - set(first)}
     every = set(first) | set(second)

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import layout
+from . import layout, sorted_runs
 from .article_ids import byte_array, insert_sorted
-from .sorted_runs import RUN_ROWS, ExternalSort, left_join
+from .sorted_runs import ExternalSort, distinct, left_join
 from .splits import RecordedSplits, id_keys, ids_of_keys
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -79,7 +79,7 @@ class Listing:
         rows = np.sort(_rows(list(article_ids)))
         if len(rows):
             self.added = insert_sorted(self.added, rows)[0]
-        if len(self.added) >= RUN_ROWS:
+        if len(self.added) >= sorted_runs.RUN_ROWS:  # read now, not at import: a test sets it small
             self.tables.append(self._table(iter([self.added]), self.added.itemsize))
             self.added = np.array([], dtype="S1")
         self.stamp = corpus_stamp(root)
@@ -127,18 +127,7 @@ def _missing(listed: Iterator[np.ndarray], root: Path, recorded: RecordedSplits)
     with ExternalSort() as every:
         for keys in recorded.keys(root):
             every.add(keys)
-        return [article for block, found, _ in left_join(listed, _distinct(every.blocks())) for article in ids_of_keys(block[~found])]
-
-
-def _distinct(blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
-    """Sorted blocks with each key once (a hand-edited file may record an id twice)."""
-    last = None
-    for block in blocks:
-        block = np.unique(block)
-        block = block[block != last] if last is not None else block
-        if len(block):
-            last = block[-1]
-            yield block
+        return [article for block, found, _ in left_join(listed, distinct(every.blocks())) for article in ids_of_keys(block[~found])]
 
 
 def corpus_stamp(root: Path) -> Stamp:
