@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirecorpus import layout, splits
+from wirecorpus import layout, sorted_runs, splits
 from wirecorpus.errors import RepositoryError
 
 IDS = st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12), max_size=30, unique=True)
@@ -55,9 +55,16 @@ def test_splits_hand_edited_file_is_read_whole_and_rendered(tmp_path):
     assert (tmp_path / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits({"train": ["w", "y", "z"], "test": ["x"]})
 
 
-@pytest.mark.parametrize("content", ['{\n  "train": [\n    "b",\n    "a"\n  ],\n  "test": []\n}\n', '{\n  "train": [\n    "a",\n  ],\n  "test": []\n}\n'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{\n  "train": [\n    "b",\n    "a"\n  ],\n  "test": []\n}\n',
+        '{\n  "train": [\n    "a",\n  ],\n  "test": []\n}\n',
+        '{\n  "train": [\n    "a\tb",\n    "abc",\n    "z"\n  ],\n  "test": []\n}\n',
+    ],
+)
 def test_splits_almost_rendered_file_is_read_whole(tmp_path, content):
-    """Unsorted ids, or a comma after the last: not the rendered form, so the whole file is read (or refused) as JSON."""
+    """Unsorted ids, a comma after the last, a raw tab in an id: not the rendered form, so the whole file is read (or refused) as JSON."""
     (tmp_path / "corpus").mkdir()
     (tmp_path / layout.SPLITS_PATH).write_text(content, encoding="utf-8")
     try:
@@ -111,3 +118,62 @@ def test_splits_streamed_refuse_what_is_not_a_splits_file(tmp_path, content, pro
 
 def test_splits_streamed_without_a_file_are_empty(tmp_path):
     assert _streamed(tmp_path) == {name: [] for name in splits.SPLITS}
+
+
+# Rows in runs of two on disk, merged two at a time.
+TINY_RUNS = {"RUN_ROWS": 2, "BLOCK_ROWS": 2, "FAN_IN": 2}
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=IDS, second=IDS, indent=st.sampled_from([None, 2]))
+def test_splits_hand_edited_file_sorted_on_disk_gives_what_render_splits_writes(tmp_path_factory, first, second, indent):
+    """A file not in the rendered form (unsorted, other layout, any id): its ids sorted in runs on disk, then merged and rendered."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    recorded = {name: [a for a in first if splits.split_for(a) == name][::-1] for name in splits.SPLITS}
+    (root / layout.SPLITS_PATH).write_text(json.dumps(recorded, indent=indent), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, size in TINY_RUNS.items():
+            patch.setattr(sorted_runs, name, size)
+        assigned = splits.record_new_articles(root, second)
+    assert assigned == {article: splits.split_for(article) for article in set(second) - set(first)}
+    every = set(first) | set(second)
+    expected = splits.render_splits({name: [a for a in every if splits.split_for(a) == name] for name in splits.SPLITS})
+    assert (root / layout.SPLITS_PATH).read_text(encoding="utf-8") == (expected if assigned else json.dumps(recorded, indent=indent))
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches=st.lists(PLAIN_IDS, min_size=1, max_size=3), block=st.integers(1, 40))
+def test_splits_rendered_file_read_a_few_bytes_at_a_time(tmp_path_factory, batches, block):
+    """The rendered form read in blocks that end anywhere in a line (ids of many lengths): the same bytes as render_splits."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    every: set[str] = set()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splits, "_BLOCK", block)
+        for batch in batches:
+            splits.record_new_articles(root, batch)
+            every |= set(batch)
+            expected = {name: [a for a in every if splits.split_for(a) == name] for name in splits.SPLITS}
+            assert not every or (root / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits(expected)
+            assert splits.RecordedSplits.read(root).rendered == all(map(_needs_no_escape, every))  # else read as JSON
+
+
+def _needs_no_escape(article: str) -> bool:
+    return article.isascii() and article.isprintable() and '"' not in article and "\\" not in article
+
+
+@settings(max_examples=60, deadline=None)
+@given(train=st.lists(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=12), max_size=30), test=PLAIN_IDS, new=PLAIN_IDS, block=st.integers(1, 40))
+def test_splits_rendered_layout_in_any_order_gives_what_render_splits_writes(tmp_path_factory, train, test, new, block):
+    """The layout render_splits writes, but lists in any order (and an id twice): sorted on the way, repeats kept."""
+    root = tmp_path_factory.mktemp("repo")
+    (root / "corpus").mkdir()
+    (root / layout.SPLITS_PATH).write_text(json.dumps({"train": train, "test": test}, indent=2) + "\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(splits, "_BLOCK", block)
+        assigned = splits.record_new_articles(root, new)
+    assert assigned == {article: splits.split_for(article) for article in set(new) - set(train) - set(test)}
+    if assigned:
+        expected = {"train": train + [a for a, split in assigned.items() if split == "train"], "test": test + [a for a, split in assigned.items() if split == "test"]}
+        assert (root / layout.SPLITS_PATH).read_text(encoding="utf-8") == splits.render_splits(expected)

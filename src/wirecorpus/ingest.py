@@ -229,12 +229,16 @@ def ingest_batches(
     files = raw_files(paths)
     batch = list(itertools.islice(files, batch_size))
     kept = None  # what the run knows of the corpus, kept from batch to batch
-    while True:
-        results, assigned, kept = _store(root, [_attempt(_read_file, path, **options) for path in batch], kept)
-        yield _batch_report(batch, results, assigned)
-        batch = list(itertools.islice(files, batch_size))
-        if not batch:
-            return
+    try:
+        while True:
+            results, assigned, kept = _store(root, [_attempt(_read_file, path, **options) for path in batch], kept)
+            yield _batch_report(batch, results, assigned)
+            batch = list(itertools.islice(files, batch_size))
+            if not batch:
+                return
+    finally:
+        if kept is not None:
+            kept.listing.close()
 
 
 def _batch_report(paths: list[Path], results: list[Ingested | IngestError], assigned: dict[str, str]) -> IngestReport:
@@ -307,7 +311,8 @@ def prepare_text(
 
 def store_prepared(root: Path, prepared: list[Prepared]) -> list[Ingested | IngestError]:
     """Store prepared texts as :func:`ingest_text` does, under the repository lock; each result or its refusal."""
-    results, _, _ = _store(Path(root).resolve(), list(prepared))
+    results, _, kept = _store(Path(root).resolve(), list(prepared))
+    kept.listing.close()
     return results
 
 
@@ -399,7 +404,7 @@ class _Batch:
 
 @dataclass
 class _Kept:
-    """What one run knows of the corpus from batch to batch: its listing and its recorded splits."""
+    """What one run knows of the corpus from batch to batch: its listing (tables on disk) and the form and stamp of its splits file."""
 
     listing: Listing
     recorded: splits.RecordedSplits
@@ -421,8 +426,9 @@ def _store(
         listing = kept.listing if kept is not None and kept.listing.is_current(root) else None
         unsplit: list[str] = []
         if listing is None:
-            listing = Listing.take(root)
-            unsplit = listing.missing_from(recorded)
+            if kept is not None:
+                kept.listing.close()
+            listing, unsplit = Listing.take(root, recorded)
         prefixes = {item.article.text_sha256[:8] for item in prepared if isinstance(item, Prepared)}
         batch = _Batch(root, listing.with_hashes(prefixes), unsplit)
         results = [item if isinstance(item, IngestError) else _attempt(_store_one, item, batch) for item in prepared]

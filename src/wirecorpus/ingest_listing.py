@@ -1,44 +1,74 @@
-"""The article ids on disk, as one ingest run keeps them from batch to batch.
+"""The article records on disk, as one ingest run asks about them from batch to batch.
 
-Listing every record name of a large corpus for each batch of an ingest made
-the run quadratic, so the listing is kept, in arrays of a few dozen bytes an
-article rather than Python strings, and made again only when something else
-has written to the corpus since: every command that adds an article rewrites
-``corpus/splits.json`` (a new inode), and a record added or removed by hand
-changes the modification time of its ``corpus/<source>/<YYYY>/`` folder.
+A batch must know which records already hold a text with the same start of its
+hash (an id ends with the first 8 hex digits of its text's hash), and the first
+batch which records are in no split. Neither is held in memory: the names are
+listed with ``os.scandir`` a block at a time into sorters on disk
+(:class:`sorted_runs.ExternalSort`); the records by hash go to a sorted table in
+a file, which a batch looks its hashes up in by binary search (memory-mapped:
+a few pages a lookup), and the run's own additions to a table in memory that
+goes to a file of its own when it reaches a run's size. The tables are made again
+only when something else has written to the corpus since: every command that
+adds an article rewrites ``corpus/splits.json`` (a new inode), and a record added
+or removed by hand changes the modification time of its ``corpus/<source>/<YYYY>/``
+folder.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
-from . import layout
+from . import layout, sorted_runs
 from .article_ids import byte_array, insert_sorted
-from .splits import RecordedSplits
+from .sorted_runs import ExternalSort, distinct, left_join
+from .splits import RecordedSplits, id_keys, ids_of_keys
 
-_NO_HASH = -1  # an id whose last 8 characters are not lower-case hex: no text hash has them
 Stamp = tuple[tuple[str, int, int], ...]
+_BLOCK = 1 << 16  # names taken from a folder's listing at a time
+_HASH = 8  # hex digits of the text hash an id ends with
 
 
-@dataclass
 class Listing:
-    """The ids the id rule accepts of the article records on disk: sorted UTF-8 ``ids`` and, beside each, the
-    ``hashes`` its last 8 hex digits make (the start of its text's hash); ``stamp``: the disk when they were taken."""
+    """The ids the id rule accepts of the article records on disk, as sorted tables of rows
+    ``<8 hex digits of the text hash><id>`` (so sorted by hash, then id); ``stamp``: the disk when
+    they were taken or last added to. A context manager whose exit deletes the tables' files."""
 
-    ids: np.ndarray
-    hashes: np.ndarray
-    stamp: Stamp
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="wirecorpus-listing-")
+        self.tables: list[np.ndarray] = []  # in files, mapped
+        self.added = np.array([], dtype="S1")  # this run's additions, fewer than a run
+        self.stamp: Stamp = ()
+
+    def __enter__(self) -> Listing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.tables, self.added = [], np.array([], dtype="S1")
+        self._folder.cleanup()
 
     @classmethod
-    def take(cls, root: Path) -> Listing:
-        listing = cls(np.array([], dtype="S1"), np.array([], dtype=np.int64), ())
-        listing.add(root, (article for article in layout.iter_article_ids(root) if layout.ID_PATTERN.match(article)))
-        return listing
+    def take(cls, root: Path, recorded: RecordedSplits) -> tuple[Listing, list[str]]:
+        """The listing of the corpus, and the ids on disk that are in no recorded split (sorted)."""
+        listing, width = cls(), 1
+        with ExternalSort() as by_hash, ExternalSort() as by_id:
+            for ids in _record_ids(root):
+                rows = _rows(ids)
+                by_hash.add(rows)
+                by_id.add(id_keys(ids))
+                width = max(width, rows.itemsize)
+            listing.tables = [listing._table(by_hash.blocks(), width)] if len(by_hash) else []
+            unsplit = _missing(by_id.blocks(), root, recorded)
+        listing.stamp = corpus_stamp(root)
+        return listing, unsplit
 
     def is_current(self, root: Path) -> bool:
         """Whether nothing has written to the corpus since the listing was taken or last added to."""
@@ -46,36 +76,58 @@ class Listing:
 
     def add(self, root: Path, article_ids: Iterable[str]) -> None:
         """Add ids (ones this run wrote, under the lock it still holds) and stamp the disk anew."""
-        pending, chunks = iter(article_ids), []
-        while chunk := [article.encode("utf-8") for _, article in zip(range(_CHUNK), pending)]:
-            chunks.append(byte_array(chunk))  # a few thousand at a time: never a list of every id
-        if chunks:
-            new = np.concatenate(chunks)
-            order = np.argsort(new, kind="stable")
-            new, hashes = new[order], np.array([_text_hash(item) for item in new[order]], dtype=np.int64)
-            self.ids, at = insert_sorted(self.ids, new)
-            self.hashes = np.insert(self.hashes, at, hashes)
+        rows = np.sort(_rows(list(article_ids)))
+        if len(rows):
+            self.added = insert_sorted(self.added, rows)[0]
+        if len(self.added) >= sorted_runs.RUN_ROWS:  # read now, not at import: a test sets it small
+            self.tables.append(self._table(iter([self.added]), self.added.itemsize))
+            self.added = np.array([], dtype="S1")
         self.stamp = corpus_stamp(root)
 
     def with_hashes(self, prefixes: set[str]) -> dict[str, list[str]]:
-        """The ids whose text hash starts with one of the 8-hex-digit ``prefixes``, by prefix."""
-        wanted = np.isin(self.hashes, [int(prefix, 16) for prefix in prefixes])
+        """The ids whose text hash starts with one of the 8-hex-digit ``prefixes``, by prefix, sorted."""
+        wanted = byte_array(sorted(prefix.encode("ascii") for prefix in prefixes))
         found: dict[str, list[str]] = {}
-        for item in self.ids[wanted]:
-            found.setdefault(item[-8:].decode("ascii"), []).append(item.decode("utf-8"))
-        return found
+        for table in [*self.tables, self.added]:
+            if not len(table) or not len(wanted):
+                continue
+            # Bounds cast to the table's width, so that the (mapped) table itself is never converted.
+            starts = np.searchsorted(table, wanted.astype(table.dtype), "left")
+            ends = np.searchsorted(table, np.char.add(wanted, b"\x7f").astype(table.dtype), "left")  # above any id's characters
+            for start, end in zip(starts.tolist(), ends.tolist()):
+                for row in table[start:end].tolist():
+                    found.setdefault(row[:_HASH].decode("ascii"), []).append(row[_HASH:].decode("ascii"))
+        return {prefix: sorted(ids) for prefix, ids in found.items()}
 
-    def missing_from(self, recorded: RecordedSplits) -> list[str]:
-        """The ids that are in no recorded split, in sorted order."""
-        return [item.decode("utf-8") for item in self.ids[~recorded.holds(self.ids)]]
+    def _table(self, blocks: Iterator[np.ndarray], width: int) -> np.ndarray:
+        """Sorted rows (none wider than ``width``) written to a file of their own, mapped back."""
+        path = Path(self._folder.name) / f"table-{len(self.tables):04d}"
+        with open(path, "wb") as handle:
+            for block in blocks:
+                block.astype(f"S{width}").tofile(handle)
+        return np.memmap(path, dtype=f"S{width}", mode="r")
 
 
-_CHUNK = 65536
+def _rows(article_ids: list[str]) -> np.ndarray:
+    """``<hash><id>`` for ids the id rule accepts (their last 8 characters are the hash)."""
+    return byte_array([(article[-_HASH:] + article).encode("ascii") for article in article_ids])
 
 
-def _text_hash(article: bytes) -> int:
-    tail = article[-8:]
-    return int(tail, 16) if len(tail) == 8 and all(char in b"0123456789abcdef" for char in tail) else _NO_HASH
+def _record_ids(root: Path) -> Iterator[list[str]]:
+    """The ids (by the id rule) of the records' file names, a block of a folder at a time."""
+    for year in layout.article_record_folders(root):
+        with os.scandir(year) as entries:
+            while block := [entry.name for entry in itertools.islice(entries, _BLOCK)]:
+                names = (name[: -len(".json")] for name in block if name.endswith(".json") and not name.startswith("."))
+                yield [article for article in names if layout.ID_PATTERN.match(article)]
+
+
+def _missing(listed: Iterator[np.ndarray], root: Path, recorded: RecordedSplits) -> list[str]:
+    """The listed ids (sorted keys) that no split records."""
+    with ExternalSort() as every:
+        for keys in recorded.keys(root):
+            every.add(keys)
+        return [article for block, found, _ in left_join(listed, distinct(every.blocks())) for article in ids_of_keys(block[~found])]
 
 
 def corpus_stamp(root: Path) -> Stamp:

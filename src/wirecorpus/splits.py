@@ -10,6 +10,8 @@ the next time ingest runs.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
 import json
 import os
@@ -25,6 +27,7 @@ import numpy as np
 from .article_ids import byte_array, found_in, insert_sorted
 from .errors import RepositoryError
 from .layout import SPLITS_PATH
+from .sorted_runs import ExternalSort
 from .storage import repository_lock, write_chunks_atomic
 
 SPLITS = ("train", "test")
@@ -120,95 +123,173 @@ def record_new_articles(root: Path, article_ids: Iterable[str]) -> dict[str, str
 
 
 # --------------------------------------------------------------------------
-# The recorded splits as one ingest run keeps them, from batch to batch.
+# The recorded splits as one ingest run keeps them, from batch to batch: read from the file a block
+# of ids at a time whenever they are wanted, never held.
 
 Stamp = tuple[int, int, int] | None
+# Each split's keys in order, as (split, its blocks of keys), each split's blocks to be read through before the next split.
+Sections = Iterator[tuple[str, Iterator[np.ndarray]]]
+
+
+class _NotRendered(Exception):
+    """The splits file is not exactly in the form render_splits writes ids that need no escape, with sorted lists."""
+
+
+def id_keys(ids: Iterable[str]) -> np.ndarray:
+    """Ids as sort keys in one bytes array: their UTF-8 (a lone surrogate as ``surrogatepass`` writes
+    it) with each byte raised by one. UTF-8 has no byte 0xff, so a key has no NUL, which a bytes array
+    drops at the end of an item (an id ending in one would be cut), and keys sort as the ids do."""
+    return byte_array([article.encode("utf-8", "surrogatepass").translate(_RAISED) for article in ids])
+
+
+def ids_of_keys(keys: np.ndarray) -> list[str]:
+    """The ids that :func:`id_keys` made the keys of."""
+    return [key.translate(_LOWERED).decode("utf-8", "surrogatepass") for key in keys.tolist()]
+
+
+_RAISED = bytes(range(1, 256)) + b"\xff"  # translation tables: each byte one up, and back down
+_LOWERED = b"\0" + bytes(range(255))
 
 
 @dataclass
 class RecordedSplits:
-    """The recorded ids of each split, sorted, in arrays of a few dozen bytes an id rather than Python strings.
-
-    An array holds UTF-8 ``bytes`` (``S`` dtype); only when some id has no such
-    form (a lone surrogate, or a NUL at its end, which the arrays drop) does it
-    hold ``str`` objects. ``plain``: every id is one json.dumps writes as it is,
-    so the file can be rendered from the arrays; ``stamp``: the file when read or
-    last written, to tell when another command has written it.
+    """What an ingest run knows of ``corpus/splits.json`` from batch to batch: not its ids, which are
+    read from the file a block at a time whenever they are wanted, but whether it is ``rendered``
+    (exactly as :func:`render_splits` writes ids that need no escape: read then without a JSON parser,
+    each list already sorted) and its ``stamp``: the file when read or last written, to tell when
+    another command has written it. A file in any other form (edited by hand) is parsed as a stream
+    and its ids sorted on disk (:class:`ExternalSort`) when they must be in order.
     """
 
-    ids: dict[str, np.ndarray]
-    plain: bool
+    rendered: bool
     stamp: Stamp
 
     @classmethod
     def read(cls, root: Path) -> RecordedSplits:
-        """The recorded splits; a file that is not a splits file is the :class:`RepositoryError` of :func:`read_splits`.
-
-        A file in the form :func:`render_splits` writes, with plain ids, is read a
-        block at a time; any other (hand-edited) is read whole by :func:`read_splits`.
-        """
+        """The file, read through once; one that is not a splits file is the :class:`RepositoryError` of :func:`read_splits`."""
         path = Path(root) / SPLITS_PATH
-        stamp = _stamp(path)
-        try:
-            found = _read_rendered(path) if stamp is not None else None
-        except OSError:
-            found = None  # read_splits names the file and the error
-        if found is not None:
-            return cls({name: ids if _is_sorted(ids) else np.sort(ids) for name, ids in found.items()}, True, stamp)
-        recorded = read_splits(root)
-        plain = all(_is_plain(article) for ids in recorded.values() for article in ids)
-        return cls({name: np.sort(_id_array(ids)) for name, ids in recorded.items()}, plain, stamp)
+        recorded = cls(True, _stamp(path))
+        if recorded.stamp is not None:
+            try:
+                for _, blocks in _rendered_sections(path):
+                    collections.deque(blocks, maxlen=0)
+            except (_NotRendered, OSError):  # OSError: _parsed names the file and the error
+                recorded.rendered = False
+                collections.deque(_parsed(root), maxlen=0)
+        return recorded
 
     def is_current(self, root: Path) -> bool:
         """Whether nobody has written the file since it was read or last written here."""
         return self.stamp == _stamp(Path(root) / SPLITS_PATH)
 
-    def holds(self, encoded_ids: np.ndarray) -> np.ndarray:
-        """For each of an array of UTF-8 ids (``S`` dtype), whether a split holds it."""
-        held = np.zeros(len(encoded_ids), dtype=bool)
-        for ids in self.ids.values():
-            keys = encoded_ids if ids.dtype.kind == "S" else np.array([item.decode("utf-8") for item in encoded_ids], dtype=object)
-            held |= found_in(ids, keys)
-        return held
+    def keys(self, root: Path) -> Iterator[np.ndarray]:
+        """Every recorded id as a key (:func:`id_keys`), a block at a time, sorted within a block only."""
+        if self.stamp is None:
+            return
+        if self.rendered:
+            for _, blocks in _rendered_sections(Path(root) / SPLITS_PATH):
+                yield from blocks
+        else:
+            yield from (np.sort(id_keys(ids)) for _, ids in _parsed(root))
 
     def add_unassigned(self, root: Path, article_ids: Iterable[str]) -> dict[str, str]:
         """Give the ids that are in no split their hashed split and write the file if there are any
-        (under the repository lock the caller holds); returns the new assignments."""
+        (under the repository lock the caller holds); returns the new assignments.
+
+        Two passes over the recorded ids: one finds which of the ids are there already, the other
+        writes the file, each split's recorded ids merged with its new ones a block at a time."""
         wanted = sorted(set(article_ids))
-        held = np.zeros(len(wanted), dtype=bool)
-        for ids in self.ids.values():
-            held |= _found_among(ids, wanted)
+        held, plain = np.zeros(len(wanted), dtype=bool), True
+        wanted_keys = id_keys(wanted)
+        for keys in self.keys(root):
+            held |= found_in(keys, wanted_keys)
+            plain = plain and (self.rendered or _plain(keys))
         added = {article: split_for(article) for article, known in zip(wanted, held) if not known}
         if added:
-            merged = {name: _merged(ids, [article for article, split in added.items() if split == name]) for name, ids in self.ids.items()}
-            plain = self.plain and all(map(_is_plain, added))
+            new = {name: id_keys([article for article, split in added.items() if split == name]) for name in SPLITS}
             path = Path(root) / SPLITS_PATH
-            write_chunks_atomic(path, _rendered(merged) if plain else [render_splits(_decoded_lists(merged)).encode("utf-8")])
-            self.ids, self.plain, self.stamp = merged, plain, _stamp(path)  # only once written: a failed write leaves this as the file is
+            with self._sorted_sections(root) as sections:
+                write_chunks_atomic(path, _rendered_file(sections, new))
+            # Only once written: a failed write leaves this as the file is.
+            self.rendered, self.stamp = plain and all(map(_plain, new.values())), _stamp(path)
         return added
 
+    @contextlib.contextmanager
+    def _sorted_sections(self, root: Path) -> Iterator[Sections]:
+        """Each split's recorded keys, sorted; a hand-edited file's through an ExternalSort of each split."""
+        if self.stamp is None:
+            yield ((name, iter(())) for name in SPLITS)
+        elif self.rendered:
+            yield _rendered_sections(Path(root) / SPLITS_PATH)
+        else:
+            with contextlib.ExitStack() as stack:
+                sorters = {name: stack.enter_context(ExternalSort()) for name in SPLITS}
+                for name, ids in _parsed(root):
+                    sorters[name].add(id_keys(ids))
+                yield ((name, sorters[name].blocks()) for name in SPLITS)
 
-def _rendered(recorded: dict[str, np.ndarray]) -> Iterator[bytes]:
-    """The bytes :func:`render_splits` makes of sorted arrays of plain ids, some thousands of ids at a time."""
+
+def _parsed(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """:func:`iter_recorded`, but a file that is not a splits file is refused with the message
+    :func:`read_splits` gives (the JSON parser's own words), as ingest always said."""
+    try:
+        yield from iter_recorded(root)
+    except RepositoryError:
+        read_splits(root)
+        raise
+
+
+def _rendered_file(sections: Sections, new: dict[str, np.ndarray]) -> Iterator[bytes]:
+    """The bytes :func:`render_splits` makes of each split's sorted keys and its ``new`` ones (sorted), a block at a time."""
     yield b"{\n"
-    for position, name in enumerate(SPLITS):
-        comma, opening, ids = _COMMAS[position], _opening(name), recorded[name]
-        if not len(ids):
+    for position, (name, blocks) in enumerate(sections):
+        comma, opening = _COMMAS[position], _opening(name)
+        lines = map(_id_lines, _merged(blocks, new[name]))
+        pending = next(lines, None)
+        if pending is None:
             yield opening + b"]" + comma + b"\n"
             continue
         yield opening + b"\n"
-        for start in range(0, len(ids), _CHUNK):
-            lines = _plain_id_lines(ids[start : start + _CHUNK])
-            yield lines if start + _CHUNK < len(ids) else lines[: -len(b",\n")] + b"\n"
+        for following in lines:
+            yield pending
+            pending = following
+        yield pending[: -len(b",\n")] + b"\n"  # no comma after the last id
         yield b"  ]" + comma + b"\n"
     yield b"}\n"
 
 
-def _decoded_lists(recorded: dict[str, np.ndarray]) -> dict[str, list[str]]:
-    return {name: [_decoded(item) for item in ids] for name, ids in recorded.items()}
+def _merged(blocks: Iterator[np.ndarray], new: np.ndarray) -> Iterator[np.ndarray]:
+    """Sorted blocks of keys with the (few, sorted) new keys put in their places."""
+    for block in blocks:
+        cut = int(np.searchsorted(new, block[-1:], "right")[0])
+        yield insert_sorted(block, new[:cut])[0]
+        new = new[cut:]
+    if len(new):
+        yield new
 
 
-_CHUNK = 65536
+def _id_lines(keys: np.ndarray) -> bytes:
+    """``    "id",\\n`` for each key's id, as render_splits writes it (escaped by json.dumps where it must be)."""
+    if _plain(keys):
+        codes = _codes(keys)
+        return _plain_id_lines((codes - (codes > 0)).view(keys.dtype).ravel())
+    return b"".join(b"    " + json.dumps(article).encode("ascii") + b",\n" for article in ids_of_keys(keys))
+
+
+def _plain(keys: np.ndarray) -> bool:
+    """Whether every key's id is one json.dumps writes as it is (printable ASCII but quote and backslash)."""
+    codes = _codes(keys)
+    if codes.size and codes.min() > 0:  # no padding after a shorter key: whole-array reductions, several times faster
+        raised_quote, raised_backslash = ord('"') + 1, ord("\\") + 1
+        return int(codes.min()) >= 0x21 and int(codes.max()) <= 0x7F and not np.any((codes == raised_quote) | (codes == raised_backslash))
+    return bool(np.all((codes == 0) | _PLAIN_BYTE[codes - 1]))  # 0: the padding after a shorter key
+
+
+def _codes(keys: np.ndarray) -> np.ndarray:
+    """The bytes of the keys, a row each."""
+    return np.ascontiguousarray(keys).view(np.uint8).reshape(len(keys), keys.itemsize)
+
+
 _BLOCK = 1 << 20  # bytes of the file read at a time
 _COMMAS = [b","] * (len(SPLITS) - 1) + [b""]
 
@@ -224,54 +305,6 @@ def _stamp(path: Path) -> Stamp:
     except OSError:
         return None  # no file (or none that can be seen): read_splits says what it makes of it
     return (found.st_ino, found.st_mtime_ns, found.st_size)
-
-
-def _is_plain(article: str) -> bool:
-    """Whether json.dumps quotes the id as it is, with no escape: printable ASCII, without quote or backslash."""
-    return article.isascii() and article.isprintable() and '"' not in article and "\\" not in article
-
-
-def _encoded(article: str) -> bytes | None:
-    """The id as a bytes array holds it; None for one it cannot (a lone surrogate, or a NUL at its end, which it drops)."""
-    try:
-        encoded = article.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
-    return None if encoded.endswith(b"\0") else encoded
-
-
-def _id_array(ids: list[str]) -> np.ndarray:
-    """The ids as UTF-8 bytes, or as ``str`` objects when one has no bytes form."""
-    encoded = [_encoded(article) for article in ids]
-    return np.array(ids, dtype=object) if None in encoded else byte_array(encoded)
-
-
-def _is_sorted(ids: np.ndarray) -> bool:
-    return bool(np.all(ids[:-1] <= ids[1:]))
-
-
-def _found_among(sorted_ids: np.ndarray, articles: list[str]) -> np.ndarray:
-    """For each id, whether the sorted array holds it (an id with no bytes form is in no bytes array)."""
-    if sorted_ids.dtype.kind == "O":
-        return found_in(sorted_ids, np.array(articles, dtype=object))
-    encoded = [_encoded(article) for article in articles]
-    storable = [position for position, item in enumerate(encoded) if item is not None]
-    found = np.zeros(len(articles), dtype=bool)
-    found[storable] = found_in(sorted_ids, byte_array([encoded[position] for position in storable]))
-    return found
-
-
-def _merged(sorted_ids: np.ndarray, new: list[str]) -> np.ndarray:
-    """The sorted array with the new ids in their places; of ``str`` objects if either has them."""
-    added = np.sort(_id_array(new))
-    if sorted_ids.dtype.kind != "O" and added.dtype.kind != "O":
-        return insert_sorted(sorted_ids, added)[0]
-    sorted_ids, added = (np.array([_decoded(item) for item in ids], dtype=object) for ids in (sorted_ids, added))
-    return np.insert(sorted_ids, np.searchsorted(sorted_ids, added, "right"), added)
-
-
-def _decoded(item: bytes | str) -> str:
-    return item.decode("utf-8") if isinstance(item, bytes) else item  # numpy's bytes too
 
 
 def _plain_id_lines(ids: np.ndarray) -> bytes:
@@ -291,27 +324,31 @@ def _plain_id_lines(ids: np.ndarray) -> bytes:
 # The rendered form, read a block at a time.
 
 _PLAIN_ID = rb'[\x20\x21\x23-\x5b\x5d-\x7e]*'  # what json.dumps writes as it is: printable ASCII but quote and backslash
-_ID_LINES = re.compile(rb'(?:    "' + _PLAIN_ID + rb'",\n)*')  # the lines of a list's ids but the last
+_PLAIN_BYTE = np.zeros(256, dtype=bool)  # the same, byte by byte
+_PLAIN_BYTE[0x20:0x7F] = True
+_PLAIN_BYTE[[ord('"'), ord("\\")]] = False
 _ID_LINE = re.compile(rb'    "(' + _PLAIN_ID + rb')",\n')
 _LAST_ID_LINE = re.compile(rb'    "(' + _PLAIN_ID + rb')"\n')
+_LINE_START, _LINE_END = (np.frombuffer(part, dtype=np.uint8) for part in (b'    "', b'",\n'))
 
 
-def _read_rendered(path: Path) -> dict[str, np.ndarray] | None:
-    """The ids of a file exactly as :func:`render_splits` writes plain ids, as bytes arrays; None for any other file."""
+def _rendered_sections(path: Path) -> Sections:
+    """Each split's keys from a file exactly as :func:`render_splits` writes ids that need no escape;
+    :class:`_NotRendered` where the file is not that, or a list is not sorted."""
     with open(path, "rb") as handle:
         text = _Blocks(handle)
-        if not text.take(b"{\n"):
-            return None
-        found = {}
+        text.expect(b"{\n")
         for position, name in enumerate(SPLITS):
             comma, opening = _COMMAS[position], _opening(name)
             if text.take(opening + b"]" + comma + b"\n"):
-                found[name] = byte_array([])
-            elif text.take(opening + b"\n") and (ids := text.id_list()) is not None and text.take(b"  ]" + comma + b"\n"):
-                found[name] = ids
-            else:
-                return None
-        return found if text.take(b"}\n") and text.at_end() else None
+                yield name, iter(())
+                continue
+            text.expect(opening + b"\n")
+            yield name, text.sorted_keys()
+            text.expect(b"  ]" + comma + b"\n")
+        text.expect(b"}\n")
+        if not text.at_end():
+            raise _NotRendered
 
 
 class _Blocks:
@@ -334,20 +371,77 @@ class _Blocks:
         self.at += len(line)
         return True
 
-    def id_list(self) -> np.ndarray | None:
-        """The ids of the lines of a non-empty list of plain ids, up to its last; None when they are not that."""
-        chunks = []
+    def expect(self, line: bytes) -> None:
+        if not self.take(line):
+            raise _NotRendered
+
+    def sorted_keys(self) -> Iterator[np.ndarray]:
+        """The keys of the id lines of a non-empty list, up to its last (without a comma), a block at a
+        time; :class:`_NotRendered` when they are not that, or not in order."""
+        last = None
         while True:
-            end = _ID_LINES.match(self.data, self.at).end()
-            chunks.append(byte_array(_ID_LINE.findall(self.data, self.at, end)))
-            self.at = end
-            if self.data.find(b"\n", self.at) >= 0 or not self._more():  # else the block ended inside a line
+            keys = self._comma_line_keys()
+            if len(keys):
+                if (last is not None and keys[0] < last) or np.any(keys[1:] < keys[:-1]):
+                    raise _NotRendered
+                last = keys[-1]
+                yield keys
+            elif self.data.find(b"\n", self.at) >= 0:
+                break  # a whole line that is not an id line with a comma: the list's last
+            elif not self._more():
+                raise _NotRendered
+        line = _LAST_ID_LINE.match(self.data, self.at)
+        if line is None or (last is not None and line[1].translate(_RAISED) < last):
+            raise _NotRendered
+        self.at = line.end()
+        yield byte_array([line[1].translate(_RAISED)])
+
+    def _comma_line_keys(self) -> np.ndarray:
+        """The keys of the next id lines with a comma that are whole in the data read and of one length
+        (all of them, as the id rule makes ids), the lines seen as the rows of a byte grid."""
+        length = self.data.find(b"\n", self.at) + 1 - self.at
+        if length <= len(b'    "",\n'):  # no whole line, or an empty id: no grid
+            line = _ID_LINE.match(self.data, self.at)
+            self.at = line.end() if line else self.at
+            return byte_array([line[1].translate(_RAISED)] if line else [])
+        rows = (len(self.data) - self.at) // length
+        grid = np.frombuffer(self.data, dtype=np.uint8, count=rows * length, offset=self.at).reshape(rows, length)
+        taken, window = 0, 64
+        while taken < rows:  # a window that grows: little is looked at where the lines' length changes often
+            part = grid[taken : taken + window]
+            good = len(part) if _all_id_lines_with_comma(part) else int(np.argmin(_id_lines_with_comma(part)))
+            taken, window = taken + good, window * 8
+            if good < len(part):
                 break
-        last = _LAST_ID_LINE.match(self.data, self.at)
-        if last is None:
-            return None
-        self.at = last.end()
-        return np.concatenate([*chunks, byte_array([last[1]])])
+        self.at += taken * length
+        return (grid[:taken, 5:-3] + 1).view(f"S{length - 8}").ravel()
 
     def at_end(self) -> bool:
         return self.at == len(self.data) and not self._more()
+
+
+def _id_lines_with_comma(grid: np.ndarray) -> np.ndarray:
+    """For each row of a byte grid, whether it is an id line with a comma."""
+    framed = (grid[:, :5] == _LINE_START).all(1) & (grid[:, -3:] == _LINE_END).all(1)
+    return framed & _PLAIN_BYTE[grid[:, 5:-3]].all(1)
+
+
+def _all_id_lines_with_comma(grid: np.ndarray) -> bool:
+    """Whether every row of a byte grid (whole lines of one length, contiguous) is an id line with a
+    comma, as :func:`_id_lines_with_comma` says, but some ten times faster: each byte of the framing
+    in its column, then the bytes counted as a whole, so that no other byte is below a space, above
+    ``~``, a quote or a backslash."""
+    rows, flat = len(grid), grid.reshape(-1)
+    framed = all((grid[:, column] == byte).all() for column, byte in _FRAMING)
+    return (
+        framed
+        and int(flat.max()) <= 0x7E
+        and np.count_nonzero(flat < 0x20) == rows  # the newlines
+        and np.count_nonzero(flat == ord('"')) == 2 * rows
+        and not (flat == ord("\\")).any()
+    )
+
+
+# The columns of an id line's framing (from the end, negative) and their bytes.
+_FRAMING = [*enumerate(b'    "'), *zip(range(-3, 0), b'",\n')]
+
