@@ -17,7 +17,7 @@ from test_validate_fixtures import FIXTURES, broken_repo
 from wirecorpus import splits, sorted_runs
 from wirecorpus.validate import validate
 from wirecorpus.validate.corpus_checks import SplitsListing, TextRegister
-from wirecorpus.validate.sorted_ids import SortedIds
+from wirecorpus.sorted_ids import SortedIds
 
 ARTICLE_ID = "tass-20200920-c7a333b7"
 ARTICLE = Path(f"corpus/tass/2020/{ARTICLE_ID}.json")
