@@ -59,7 +59,7 @@ def test_sorted_ids_match_as_sets_do(first: list[str], second: list[str]) -> Non
 @given(texts)
 def test_sorted_ids_hold_a_string_in_the_arrays_only_when_its_bytes_give_it_back(text: str) -> None:
     """What the arrays hold is decoded to the very string added; what they cannot is kept apart."""
-    with SortedIds.of([text]) as one:
+    with made([text]) as one:
         assert [list(block) for block in one.blocks()] == ([[text.encode("utf-8", "surrogateescape")]] if held(text) else [])
         assert one.others == (set() if held(text) else {text})
         assert list(one) == [text]

@@ -121,12 +121,13 @@ def test_validate_corpus_checks_splits_faults_are_those_of_a_dict(listed: list[t
                 expected.append((split, index, article_id, None))
     with pytest.MonkeyPatch.context() as patch:
         runs_on_disk(patch)
-        with SplitsListing() as listing, SortedIds.of(on_disk) as known:
+        with SplitsListing() as listing, SortedIds() as known, SortedIds() as assigned:
+            known.add(list(on_disk))
+            assigned.add(["a", "b", "c", "d", "e"])
             for split, article_id in listed:
                 listing.add(split, [article_id], [0])
             got = sorted((split, index, article_id, already) for split, index, _, article_id, already in listing.faults(known))
             assert got == expected
-            assigned = SortedIds.of(["a", "b", "c", "d", "e"])
             assert list(listing.unassigned(assigned)) == sorted({"a", "b", "c", "d", "e"} - {i for _, i in listed})
 
 

@@ -93,13 +93,6 @@ class SortedIds:
         self.others: set[str] = set()
 
     @classmethod
-    def of(cls, ids: Iterable[str]) -> SortedIds:
-        made, pending = cls(), iter(ids)
-        while block := list(itertools.islice(pending, BLOCK)):
-            made.add(block)
-        return made
-
-    @classmethod
     def in_folder(cls, folder: Path | str) -> SortedIds:
         """The ids of the JSON files in a folder (an annotation set's), from their names."""
         made = cls()
