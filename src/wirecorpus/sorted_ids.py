@@ -48,6 +48,12 @@ def held(text: str) -> bool:
     return len(raw) <= MAX_ID_BYTES and "\x00" not in text and raw.decode("utf-8", "surrogateescape") == text
 
 
+def all_plain(texts: list[str]) -> bool:
+    """Whether every string is plain ASCII that the arrays hold: the usual block of ids, tested at once, not one by one."""
+    joined = "".join(texts)
+    return joined.isascii() and "\x00" not in joined and max(map(len, texts), default=0) <= MAX_ID_BYTES
+
+
 def held_each(texts: list[str]) -> np.ndarray:
     """:func:`held` of each string, as an array (a list of row numbers would cost 36 bytes a row)."""
     return np.fromiter(map(held, texts), dtype=bool, count=len(texts))
@@ -112,11 +118,14 @@ class SortedIds:
 
     def add(self, ids: list[str]) -> None:
         """Some more ids, in any order; they go to the runs :data:`BLOCK` or more at a time."""
-        for text in ids:
-            if held(text):
-                self._pending.append(text)
-            else:
-                self.others.add(text)
+        if all_plain(ids):
+            self._pending.extend(ids)
+        else:
+            for text in ids:
+                if held(text):
+                    self._pending.append(text)
+                else:
+                    self.others.add(text)
         self._count = None
         if len(self._pending) >= BLOCK:
             self._flush()
