@@ -6,15 +6,17 @@ import datetime
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from test_build_release import add_articles, file_bytes
 
-from wirecorpus import id_listing, rows, schema, sorted_runs, splits
+from wirecorpus import rows, schema, sorted_ids, sorted_runs, splits
 from wirecorpus.build import build
 from wirecorpus.article_ids import ArticleIds
-from wirecorpus.id_listing import decoded
+from wirecorpus.errors import RepositoryError
+from wirecorpus.sorted_ids import decoded
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 names = st.text(alphabet="abcdefgh-0123456789", min_size=1, max_size=8)
@@ -106,7 +108,7 @@ def test_build_rows_plan_from_runs_on_disk_gives_the_same_release(release_repo: 
     monkeypatch.setattr(sorted_runs.ExternalSort, "_write_run_blocks", lambda sorter, *args: written.append(1) or write_run(sorter, *args))
     monkeypatch.setattr(sorted_runs, "RUN_ROWS", 2)
     monkeypatch.setattr(sorted_runs, "BLOCK_ROWS", 2)
-    monkeypatch.setattr(id_listing, "SCAN_BLOCK", 3)
+    monkeypatch.setattr(sorted_ids, "BLOCK", 3)
     assert file_bytes(build(root=release_repo, out=tmp_path / "on-disk")) == in_memory
     assert written
 
@@ -127,3 +129,16 @@ def test_build_rows_chunks_are_the_split_ids_cut_in_order(release_repo: Path, mo
         for (split, span), (_, ids) in zip(work, chunks):
             assert (span.split, span[0], span[-1], len(span)) == (split, ids[0], ids[-1], len(ids))
             assert span.contains(every).tolist() == [article in list(ids) for article in every]
+
+
+@pytest.mark.parametrize("odd", ["\u0000", "\ud800"])
+def test_build_rows_plan_finds_no_file_for_an_id_no_file_can_have(valid_repo: Path, odd: str) -> None:
+    """An id of corpus/splits.json that no file name can be (a NUL, a lone surrogate)
+    is not taken for the article it starts with, nor does it stop the plan with a traceback."""
+    path = valid_repo / "corpus" / "splits.json"
+    listed = json.loads(path.read_text(encoding="utf-8"))
+    article = next(article for ids in listed.values() for article in ids)
+    listed["test"].append(article + odd)
+    path.write_text(json.dumps(listed), encoding="utf-8")
+    with pytest.raises(RepositoryError, match=r"lists 1 article\(s\) with no file under corpus/"):
+        rows.plan(valid_repo)

@@ -16,7 +16,7 @@ import pytest
 from wirecorpus import schema, sorted_runs
 from wirecorpus._version import __version__
 from wirecorpus.build import MANIFEST_NAME, build
-from wirecorpus.id_listing import IdListing
+from wirecorpus.sorted_ids import SortedIds
 from wirecorpus.release.croissant import CROISSANT_NAME, annotations_per_item
 
 from test_build_release import add_articles
@@ -204,7 +204,7 @@ def test_croissant_config_without_rows_has_no_record_set(release_repo: Path) -> 
 def test_croissant_annotations_per_item(sets: dict, articles: int, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sorted_runs, "RUN_ROWS", 1)  # every id in a run of its own on disk, merged back
     monkeypatch.setattr(sorted_runs, "BLOCK_ROWS", 1)
-    listed = {kind: {name: IdListing() for name in found} for kind, found in sets.items()}
+    listed = {kind: {name: SortedIds() for name in found} for kind, found in sets.items()}
     for kind, found in sets.items():
         for name, ids in found.items():
             listed[kind][name].add(list(ids))

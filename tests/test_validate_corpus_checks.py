@@ -17,7 +17,7 @@ from test_validate_fixtures import FIXTURES, broken_repo
 from wirecorpus import splits, sorted_runs
 from wirecorpus.validate import validate
 from wirecorpus.validate.corpus_checks import SplitsListing, TextRegister
-from wirecorpus.validate.sorted_ids import SortedIds
+from wirecorpus.sorted_ids import SortedIds
 
 ARTICLE_ID = "tass-20200920-c7a333b7"
 ARTICLE = Path(f"corpus/tass/2020/{ARTICLE_ID}.json")
@@ -121,12 +121,13 @@ def test_validate_corpus_checks_splits_faults_are_those_of_a_dict(listed: list[t
                 expected.append((split, index, article_id, None))
     with pytest.MonkeyPatch.context() as patch:
         runs_on_disk(patch)
-        with SplitsListing() as listing, SortedIds.of(on_disk) as known:
+        with SplitsListing() as listing, SortedIds() as known, SortedIds() as assigned:
+            known.add(list(on_disk))
+            assigned.add(["a", "b", "c", "d", "e"])
             for split, article_id in listed:
                 listing.add(split, [article_id], [0])
             got = sorted((split, index, article_id, already) for split, index, _, article_id, already in listing.faults(known))
             assert got == expected
-            assigned = SortedIds.of(["a", "b", "c", "d", "e"])
             assert list(listing.unassigned(assigned)) == sorted({"a", "b", "c", "d", "e"} - {i for _, i in listed})
 
 

@@ -26,7 +26,7 @@ from .compare.render import COVERAGE_SHOWN, FORMATS
 from .compare.render import render_evaluation as render
 from .compare.scores import ALL, Accuracy, Counts, LayerScores, Row, matched_arguments, score_files
 from .errors import EvaluationError
-from .id_listing import OnlyIn, decoded, found_blocks
+from .sorted_ids import OnlyIn, decoded, found_blocks
 
 __all__ = [
     "ALL", "COVERAGE_SHOWN", "FORMATS", "MODES", "OVERLAP", "STRICT", "Accuracy", "Counts", "EvaluationResult",
@@ -42,7 +42,7 @@ class EvaluationResult:
     gold: str
     pred: str
     articles: tuple[str, ...]
-    gold_only: Sequence[str]  # id_listing.OnlyIn: a model set may cover a million articles the hand set does not
+    gold_only: Sequence[str]  # sorted_ids.OnlyIn: a model set may cover a million articles the hand set does not
     pred_only: Sequence[str]
     text_mismatch: tuple[str, ...]
     layers: tuple[LayerScores, ...]

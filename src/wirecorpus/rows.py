@@ -35,7 +35,7 @@ import pyarrow.json as pajson
 from . import gold, layout, schema, splits
 from .article_ids import ArticleIds, encoded, found_in
 from .errors import RepositoryError
-from .id_listing import IdListing, decoded, found_blocks, id_array, json_name_blocks
+from .sorted_ids import SortedIds, decoded, found_blocks, id_array, id_rows, json_name_blocks
 from .sorted_runs import ExternalSort, distinct, left_join, merge_sorted
 
 ARTICLE_CONFIG = "articles"
@@ -77,7 +77,7 @@ class ArticleRecords:
 
     def folders_of(self, chunks: Iterable[ArticleIds]) -> Iterator[np.ndarray]:
         """For each of a sorted stream of chunks of ids (each id in the listing), the folder number of each id."""
-        for _, _, matched in left_join(map(_id_rows, chunks), self.blocks(), key="id", right_dtype=_RECORD_ROW):
+        for _, _, matched in left_join((id_rows(ids.array) for ids in chunks), self.blocks(), key="id", right_dtype=_RECORD_ROW):
             yield matched["folder"]
 
     def paths(self, articles: list[str], folders: np.ndarray) -> list[str]:
@@ -88,27 +88,20 @@ class ArticleRecords:
 _RECORD_ROW = np.dtype([("id", "S1"), ("folder", np.uint32)])
 
 
-def _id_rows(ids: ArticleIds) -> np.ndarray:
-    """Ids as rows of one field, ``id``, to be joined to the records."""
-    rows = np.empty(len(ids), dtype=[("id", ids.array.dtype)])
-    rows["id"] = ids.array
-    return rows
-
-
 @dataclass
 class Plan:
     """What the rows will be: article ids per split, where their files are, who annotated what.
 
     Every listing of ids is sorted in runs on disk and read back a block at a time
-    (:class:`~wirecorpus.id_listing.IdListing`), so the plan holds no array of every id;
+    (:class:`~wirecorpus.sorted_ids.SortedIds`), so the plan holds no array of every id;
     a chunk is cut from its split's stream when it is made (:func:`chunk_jobs`). A context
     manager whose exit deletes the runs.
     """
 
     root: Path
-    splits: dict[str, IdListing]
+    splits: dict[str, SortedIds]
     articles: ArticleRecords
-    sets: dict[str, dict[str, IdListing]]  # kind -> set name -> ids of the articles it covers
+    sets: dict[str, dict[str, SortedIds]]  # kind -> set name -> ids of the articles it covers
     gold: dict[str, str]  # article id -> its gold hand set (annotations/gold.json)
     _asked: tuple[tuple[str, ...], dict[str, frozenset[str]]] | None = field(default=None, repr=False)
 
@@ -140,7 +133,7 @@ class Plan:
 def plan(root: Path) -> Plan:
     """List the repository's articles, splits and annotation sets (names only; nothing is parsed)."""
     root = Path(root)
-    recorded = {name: IdListing() for name in splits.SPLITS}
+    recorded = {name: SortedIds() for name in splits.SPLITS}
     corpus_plan = Plan(root, recorded, ArticleRecords.list(root), {kind: {} for kind in ANNOTATION_CONFIGS}, {})
     try:
         for name, ids in splits.iter_recorded(root):
@@ -148,7 +141,7 @@ def plan(root: Path) -> Plan:
         _require_one_place_each(corpus_plan)
         for kind in ANNOTATION_CONFIGS:
             for name in layout.annotation_sets(root, kind):
-                corpus_plan.sets[kind][name] = IdListing.in_folder(layout.set_folder(root, kind=kind, name=name))
+                corpus_plan.sets[kind][name] = SortedIds.in_folder(layout.set_folder(root, kind=kind, name=name))
         corpus_plan.gold.update(gold.read_gold(root))
     except BaseException:
         corpus_plan.close()
@@ -162,6 +155,9 @@ def _require_one_place_each(corpus_plan: Plan) -> None:
         return distinct(merge_sorted([ids.blocks() for ids in corpus_plan.splits.values()]))
 
     missing, first = _not_found(listed(), corpus_plan.articles.ids())
+    # Strings the arrays do not hold (see sorted_ids.held) are no file's name.
+    apart = sorted(set().union(*(ids.others for ids in corpus_plan.splits.values())))
+    missing, first = missing + len(apart), first if first is not None else next(iter(apart), None)
     if missing:
         raise RepositoryError(
             f"{layout.SPLITS_PATH}: lists {missing} article(s) with no file under corpus/, e.g. {first}; run `wirecorpus validate`"

@@ -56,7 +56,7 @@ from .._version import __version__
 from ..article_ids import ArticleIds
 from ..errors import BuildError, ExportError, RepositoryError, ValidationFailed
 from ..executor import LocalExecutor, Task, available_cpus
-from ..id_listing import shares_an_id
+from ..sorted_ids import shares_an_id
 from ..release import croissant
 from ..sorted_runs import groups, merge_sorted
 from ..splits import SPLITS

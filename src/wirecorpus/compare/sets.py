@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import layout
-from ..id_listing import IdListing
+from ..sorted_ids import SortedIds
 from ..errors import WirecorpusError
 
 
@@ -14,9 +14,9 @@ def set_files(root: Path, name: str, *, error: type[WirecorpusError]) -> dict[st
     return layout.set_files(root, **_known_set(root, name, error=error))
 
 
-def set_ids(root: Path, name: str, *, error: type[WirecorpusError]) -> IdListing:
+def set_ids(root: Path, name: str, *, error: type[WirecorpusError]) -> SortedIds:
     """The ids of the articles an annotation set covers, sorted on disk (a model set may cover a million)."""
-    return IdListing.in_folder(layout.set_folder(root, **_known_set(root, name, error=error)))
+    return SortedIds.in_folder(layout.set_folder(root, **_known_set(root, name, error=error)))
 
 
 def set_file(root: Path, name: str, article_id: str) -> Path:

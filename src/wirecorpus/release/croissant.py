@@ -43,7 +43,7 @@ import numpy as np
 
 from .. import card, layout, schema
 from .._version import __version__
-from ..id_listing import IdListing
+from ..sorted_ids import SortedIds
 from ..sorted_runs import groups, merge_sorted
 from ..splits import SPLITS
 from ..stats import Stats
@@ -120,7 +120,7 @@ def croissant_text(
     stats: Stats,
     outputs: list[card.SplitOutput],
     files: Iterable[DescribedFile],
-    sets: dict[str, dict[str, IdListing]],
+    sets: dict[str, dict[str, SortedIds]],
     *,
     version: str = __version__,
 ) -> str:
@@ -171,7 +171,7 @@ def _licence(what: str, licence: str, url: str | None) -> dict[str, str]:
     return {"@type": "sc:CreativeWork", "name": f"{what}: {licence}", **({"url": url} if url else {})}
 
 
-def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, IdListing]]) -> dict[str, Any]:
+def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict[str, SortedIds]]) -> dict[str, Any]:
     """The ``rai:`` fields that apply; those drawn from a ``DATASET_CARD.md`` section are left out without it."""
     from ..formats import IMPORT_FORMATS
 
@@ -197,7 +197,7 @@ def _responsible_ai(sections: dict[str, str], stats: Stats, sets: dict[str, dict
     return {name: value for name, value in fields.items() if value}
 
 
-def annotations_per_item(sets: dict[str, dict[str, IdListing]], articles: int) -> str:
+def annotations_per_item(sets: dict[str, dict[str, SortedIds]], articles: int) -> str:
     """How many annotation sets of each kind cover an article, e.g. ``hand: 1 set on 12 articles, 2 sets on 3``;
     groups from the sets' sorted streams of ids, merged."""
     parts = []

@@ -10,15 +10,16 @@ name. What the layout cannot rule out is checked here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
 
 from .. import layout, splits
+from ..sorted_ids import SortedIds, decoded, held_each, id_array, id_rows
 from ..sorted_runs import ExternalSort, distinct, left_join, run_starts
 from .registry import Collector, check
 from .shapes import json_type
-from .sorted_ids import RunsHolder, SortedIds, as_array, as_rows, in_array_each
 
 
 @check(2)
@@ -53,14 +54,18 @@ def _entry_rows(width: int) -> np.dtype:
     return np.dtype([("id", f"S{width}"), ("split", "u1"), ("index", "<i8"), ("line", "<i8")])
 
 
-class SplitsListing(RunsHolder):
+class SplitsListing(AbstractContextManager):
     """The ids corpus/splits.json lists, each with its place, sorted by id in runs on disk (the ids the
-    arrays cannot hold, see :func:`.sorted_ids.in_array`, in a list)."""
+    arrays cannot hold, see :func:`wirecorpus.sorted_ids.held`, in a list); a context manager whose exit
+    deletes the runs."""
 
     def __init__(self) -> None:
         self._rows = ExternalSort()
         self._others: list[tuple[int, int, int, str]] = []  # (split, index, line, id)
         self._counts = dict.fromkeys(splits.SPLITS, 0)
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self._rows.close()
@@ -69,9 +74,9 @@ class SplitsListing(RunsHolder):
         """The next ids of a split, in the file's order, with their lines when known."""
         start, number = self._counts[split], splits.SPLITS.index(split)
         self._counts[split] += len(ids)
-        held = in_array_each(ids)
+        held = held_each(ids)
         places = np.flatnonzero(held)
-        keys = as_array([ids[place] for place in places.tolist()])
+        keys = id_array([ids[place] for place in places.tolist()])
         rows = np.zeros(len(keys), dtype=_entry_rows(keys.itemsize))
         rows["id"], rows["split"], rows["index"] = keys, number, start + places
         if lines is not None:
@@ -87,14 +92,14 @@ class SplitsListing(RunsHolder):
     def unassigned(self, article_ids: SortedIds) -> Iterator[str]:
         """The ids of ``article_ids`` that no split lists, sorted (those the arrays hold first)."""
         for block, found, _ in left_join(article_ids.blocks(), self.assigned()):
-            yield from (item.decode("ascii") for item in block[~found].tolist())
+            yield from decoded(block[~found])
         yield from sorted(article_ids.others.difference(article_id for *_, article_id in self._others))
 
     def faults(self, article_ids: SortedIds) -> Iterator[tuple[int, int, int, str, int | None]]:
         """``(split, index, line, id, first split)`` for each id listed again (first split: where it was listed
         first) or that is not in ``article_ids`` (first split None), in no particular order."""
         last, last_split = None, 0
-        known_rows = (as_rows(ids, "id") for ids in article_ids.blocks())
+        known_rows = (id_rows(ids) for ids in article_ids.blocks())
         for rows, known, _ in left_join(self._rows.blocks(), known_rows, key="id"):
             first = run_starts(rows["id"], last)
             # The split of the first listing of each row's id: the row's own, or carried from the block before.
@@ -104,7 +109,7 @@ class SplitsListing(RunsHolder):
             # ``known`` is taken only for the first listing of an id (a repeat is reported as such).
             for row in np.flatnonzero(~first | ~known).tolist():
                 split, index, line = int(rows["split"][row]), int(rows["index"][row]), int(rows["line"][row])
-                yield split, index, line, rows["id"][row].decode("ascii"), None if first[row] else int(first_split[row])
+                yield split, index, line, rows["id"][row].decode("utf-8", "surrogateescape"), None if first[row] else int(first_split[row])
         firsts: dict[str, int] = {}
         for split, index, line, article_id in sorted(self._others):
             if article_id in firsts:
@@ -161,15 +166,15 @@ def check_unique_text(article_id: str, first_id: str, found: Collector) -> None:
 _TEXT_CHUNK = 4096
 
 
-class TextRegister(RunsHolder):
+class TextRegister(AbstractContextManager):
     """The text hash and id of every article that passed level 3, sorted by hash in runs on disk, for
-    finding the texts seen twice once every article is checked."""
+    finding the texts seen twice once every article is checked; a context manager whose exit deletes the runs."""
 
     def __init__(self) -> None:
         self._rows = ExternalSort()
         self._pending: list[tuple[str, str]] = []
 
-    def close(self) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._rows.close()
 
     def add(self, article_id: str, text_sha256: str) -> None:
@@ -195,7 +200,7 @@ class TextRegister(RunsHolder):
         if self._pending:
             ids, hashes = zip(*self._pending)
             # The ids passed the id rule, so they are ASCII.
-            keys = as_array(list(ids))
+            keys = id_array(list(ids))
             rows = np.zeros(len(keys), dtype=[("digest", "S32"), ("id", keys.dtype)])
             rows["digest"], rows["id"] = np.frombuffer(bytes.fromhex("".join(hashes)), dtype="S32"), keys
             self._rows.add(rows)

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import layout
+from ..sorted_ids import SortedIds
 from .files import read_json_file
 from .registry import Collector, Finding, check
-from .sorted_ids import SortedIds
 
 _EXPECTED = '{"<article id>": "<hand set name>", ...}, e.g. {"tass-20200920-693f2c16": "a1"}'
 

@@ -32,6 +32,7 @@ import pyarrow as pa
 from .. import layout, schema, splits
 from ..executor import LocalExecutor, Task, available_cpus
 from ..rows import parse_records, read_bytes
+from ..sorted_ids import SortedIds, json_name_blocks
 from .annotations import (
     ArticleText,
     check_article_link,
@@ -58,7 +59,6 @@ from .gold_checks import check_gold_file
 from .registry import Collector, Finding
 from .screen import Batch, ScreenedArticles, screen_batch
 from .shapes import Shape, check_record, compile_shape
-from .sorted_ids import SortedIds
 from .splits_file import NotPlain, recorded_blocks
 from .targets import ANNOTATION, ARTICLE, Targets, collect, regular
 
@@ -142,8 +142,8 @@ def validate(paths: list[Path] | None = None, *, root: Path, workers: int | None
         with _cycle_collector_paused():
             for result in _results(targets, context, workers):
                 report.findings += result.findings
+                checked.add([article_id for article_id, _, _ in result.articles])
                 for article_id, _, text_hash in result.articles:
-                    checked.add(article_id)
                     texts.add(article_id, text_hash)
         if listing is not None:
             report.findings += _split_findings(listing.unassigned(checked), root)
@@ -174,13 +174,11 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 def article_ids_on_disk(root: Path) -> SortedIds:
     """The ids of the article records in the layout (as :func:`.layout.iter_article_ids` finds them), sorted,
-    listed an entry at a time: a year folder of the corpus holds a record per article of its year."""
+    listed a block of names at a time: a year folder of the corpus holds a record per article of its year."""
     ids = SortedIds()
     for year in layout.article_record_folders(root):
-        with os.scandir(year) as listing:
-            for entry in listing:
-                if entry.name.endswith(".json") and not entry.name.startswith("."):
-                    ids.add(entry.name[: -len(".json")])
+        for names in json_name_blocks(year, visible_only=True):
+            ids.add(names)
     return ids
 
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .. import layout
+from ..sorted_ids import BLOCK, held, id_array
 from ..sorted_runs import ExternalSort, distinct, run_starts
-from .sorted_ids import CHUNK, RunsHolder, as_array, in_array
 
 ARTICLE, ANNOTATION, LOOSE = "article", "annotation", "loose"
 # Names taken from the layout once: they are compared for every file of the corpus.
@@ -44,10 +45,10 @@ def _file_rows(width: int) -> np.dtype:
 
 
 @dataclass
-class Targets(RunsHolder):
-    """The files of one run, by unit, and the rest.
+class Targets(AbstractContextManager):
+    """The files of one run, by unit, and the rest; a context manager whose exit deletes the rows' runs.
 
-    Article records and annotation files whose names :func:`.sorted_ids.in_array`
+    Article records and annotation files whose names :func:`wirecorpus.sorted_ids.held`
     holds are ``rows`` (name without .json, kind, folder number in ``folders``);
     every other unit is in ``groups``. ``files`` leaves out corpus/splits.json and
     annotations/gold.json, which are counted when checked.
@@ -62,7 +63,7 @@ class Targets(RunsHolder):
     misplaced: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
 
-    def close(self) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.rows.close()
 
     @property
@@ -112,7 +113,7 @@ class Targets(RunsHolder):
         bounds = [*starts.tolist(), len(rows)]
         names, kinds, folders = rows["name"][starts].tolist(), rows["kind"].tolist(), rows["folder"].tolist()
         for index, name in enumerate(names):
-            file = f"{name.decode('ascii')}.json"
+            file = f"{name.decode('utf-8', 'surrogateescape')}.json"
             yield _unit([(_KINDS[kinds[row]], f"{self.folders[folders[row]]}{os.sep}{file}") for row in range(bounds[index], bounds[index + 1])])
 
 
@@ -212,10 +213,10 @@ class _Listing:
             parts = () if folder_parts is None else (*folder_parts, name)
             key = name if parts in _NAMED_FILES else ""
             kind = kinds[key] if key in kinds else kinds.setdefault(key, layout_kind(parts))
-            if kind in _KIND_CODES and in_array(name[:-_SUFFIX]):
+            if kind in _KIND_CODES and held(name[:-_SUFFIX]):
                 self.pending.append((name[:-_SUFFIX], _KIND_CODES[kind], self.folders.setdefault(folder, len(self.folders))))
                 self.targets.article_rows += kind == ARTICLE
-                if len(self.pending) == CHUNK:
+                if len(self.pending) == BLOCK:
                     self._flush()
             else:
                 _place(f"{folder}{os.sep}{name}", parts, kind, self.targets, named=named)
@@ -223,7 +224,7 @@ class _Listing:
     def _flush(self) -> None:
         if self.pending:
             names, kinds, folders = zip(*self.pending)
-            keys = as_array(list(names))
+            keys = id_array(list(names))
             rows = np.zeros(len(keys), dtype=_file_rows(keys.itemsize))
             rows["name"], rows["kind"], rows["folder"] = keys, kinds, folders
             self.targets.rows.add(rows)
@@ -248,7 +249,7 @@ def _folders(top: str, *, recurse: bool = True) -> Iterator[tuple[str, list[str]
                         subfolders.append(entry.path)
                 elif entry.name.endswith(".json") and not entry.name.startswith("."):
                     names.append(entry.name)
-                    if len(names) == CHUNK:
+                    if len(names) == BLOCK:
                         yield folder, names
                         names = []
         if names:
