@@ -51,7 +51,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .. import card, layout, ner, rows, schema, storage
+from .. import card, heap, layout, ner, rows, schema, storage
 from .._version import __version__
 from ..article_ids import ArticleIds
 from ..errors import BuildError, ExportError, RepositoryError, ValidationFailed
@@ -95,6 +95,7 @@ def build(*, root: Path, out: Path | None = None, progress: bool = False, versio
     """
     root = Path(root).resolve()
     target = layout.release_path(root, version, out)
+    heap.keep_large_blocks_mapped()  # else the heap grows with every chunk of rows (see wirecorpus.heap)
     inventory = schema.Inventory.load(root)
     code = inputs.fingerprint(version)
     with storage.repository_lock(root):
