@@ -7,6 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No deadline for any example: the suite runs on 2 busy cores, where a first call that imports or
+# warms a cache can take longer than Hypothesis's 200 ms without anything being wrong. Speed is
+# measured by benchmarks/, never by a test.
+settings.register_profile("wirecorpus", deadline=None)
+settings.load_profile("wirecorpus")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
