@@ -230,3 +230,21 @@ def test_build_incremental_refuses_a_text_in_two_chunks(small_chunks: tuple[Path
         build(root=root)
     if release:
         assert file_bytes(release) == before
+
+
+def test_build_incremental_writes_a_splits_last_shard_once_its_chunks_are_in(small_chunks: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A split's last, partial shard is not held while the other split's chunks are made: each writer
+    finishes right after its split's last chunk (and the release is what a full build writes, above)."""
+    root, _ = small_chunks
+    events: list[tuple[str, str]] = []
+    add_chunk, finish = build_module._add_chunk, shard_module.ShardWriter.finish
+    monkeypatch.setattr(build_module, "_add_chunk", lambda writers, chunk, *rest: events.append(("chunk", chunk.split)) or add_chunk(writers, chunk, *rest))
+    monkeypatch.setattr(shard_module.ShardWriter, "finish", lambda writer: events.append(("finish", writer.split)) or finish(writer))
+    build(root=root)
+    chunk_splits = [split for kind, split in events if kind == "chunk"]
+    assert set(chunk_splits) == set(splits.SPLITS)  # both splits have chunks, else there is nothing to check
+    for split in splits.SPLITS:
+        last_chunk = max(place for place, event in enumerate(events) if event == ("chunk", split))
+        finished = [place for place, event in enumerate(events) if event == ("finish", split)]
+        assert finished and min(finished) > last_chunk
+        assert all(event[0] != "chunk" for event in events[last_chunk + 1 : min(finished)])  # finished before any other chunk

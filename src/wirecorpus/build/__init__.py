@@ -357,6 +357,9 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
     done = []
     with BackgroundWrites() as writes, tqdm(total=len(chunks.work), unit="chunk", desc="build", disable=not progress) as bar:
         writers = {(c, s): ShardWriter(folder, c, s, writes, parquet_metadata(c, tags), reuse.old_rows(c, s)) for c in schema.CONFIGS for s in SPLITS}
+        # A split's last, partial shards are written once its last chunk is in, not held (up to a
+        # shard's rows for each config) while the chunks of the other split are made.
+        last_of_split = {split: position for position, (split, _) in enumerate(chunks.work)}
         for position, (split, ids) in enumerate(chunks.work):
             if reuse.makes(position):
                 done.append(_add_chunk(writers, *next(made), ids, tags))
@@ -364,12 +367,13 @@ def _write_release(root: Path, corpus_plan: rows.Plan, folder: Path, chunks: Scr
                 done.append(reuse.previous.chunks[position])
                 for config in schema.CONFIGS:
                     writers[config, split].add_old(reuse.old_range(config, position))
+            if position == last_of_split[split]:
+                for config in schema.CONFIGS:
+                    writers[config, split].finish()
             stats.add(done[-1].stats)
             sentence_counts.merge(done[-1].sentences)
             bar.update()
         chunks.check_texts()  # before the card, which reads the files again
-        for writer in writers.values():
-            writer.finish()
         writes.wait()
     outputs = [writer.output() for writer in writers.values()]
     scores = reuse.scores or record.Scores(_evaluations(root, corpus_plan), _agreement(root, corpus_plan))
