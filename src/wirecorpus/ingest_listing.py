@@ -16,7 +16,6 @@ folder.
 
 from __future__ import annotations
 
-import itertools
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -26,11 +25,11 @@ import numpy as np
 
 from . import layout, sorted_runs
 from .article_ids import byte_array, insert_sorted
+from .sorted_ids import json_name_blocks
 from .sorted_runs import ExternalSort, distinct, left_join
 from .splits import RecordedSplits, id_keys, ids_of_keys
 
 Stamp = tuple[tuple[str, int, int], ...]
-_BLOCK = 1 << 16  # names taken from a folder's listing at a time
 _HASH = 8  # hex digits of the text hash an id ends with
 
 
@@ -116,10 +115,8 @@ def _rows(article_ids: list[str]) -> np.ndarray:
 def _record_ids(root: Path) -> Iterator[list[str]]:
     """The ids (by the id rule) of the records' file names, a block of a folder at a time."""
     for year in layout.article_record_folders(root):
-        with os.scandir(year) as entries:
-            while block := [entry.name for entry in itertools.islice(entries, _BLOCK)]:
-                names = (name[: -len(".json")] for name in block if name.endswith(".json") and not name.startswith("."))
-                yield [article for article in names if layout.ID_PATTERN.match(article)]
+        for names in json_name_blocks(year, visible_only=True):
+            yield [article for article in names if layout.ID_PATTERN.match(article)]
 
 
 def _missing(listed: Iterator[np.ndarray], root: Path, recorded: RecordedSplits) -> list[str]:

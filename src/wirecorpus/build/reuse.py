@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import layout, rows, schema
-from ..article_ids import ArticleIds
 from .inputs import Listing, changed_paths
 from .record import TEXTS_SCHEMA, BuildRecord, Scores
 from .shards import OldRange, OldRows
@@ -62,7 +61,7 @@ class Reuse:
 
 
 def plan_reuse(
-    root: Path, release: Path, previous: BuildRecord | None, listing: Listing, code: str, corpus_plan: rows.Plan, work: list[tuple[str, ArticleIds]]
+    root: Path, release: Path, previous: BuildRecord | None, listing: Listing, code: str, corpus_plan: rows.Plan, work: list[tuple[str, rows.ChunkSpan]]
 ) -> Reuse:
     """Compare the inputs with the last build's and decide what to make anew (see the module docstring);
     ``work`` is the build's chunks (:func:`wirecorpus.rows.chunk_work` of ``corpus_plan``)."""
@@ -86,7 +85,7 @@ def plan_reuse(
     return Reuse(release, previous, dirty, not changes.same_paths, texts, _starts(previous), scores)
 
 
-def _same_chunks(previous: BuildRecord, work: list[tuple[str, ArticleIds]]) -> bool:
+def _same_chunks(previous: BuildRecord, work: list[tuple[str, rows.ChunkSpan]]) -> bool:
     """The chunks are the last build's: the same articles in each (the splits file is unchanged too, or
     the build is a full one anyway, but the record may come from a build of other files)."""
     return len(previous.chunks) == len(work) and all(
