@@ -1,17 +1,16 @@
-"""Sets of article ids kept compactly: sorted, in one NumPy array of UTF-8 bytes.
+"""Article ids kept compactly: sorted byte arrays of their UTF-8, and lookups in them.
 
-A corpus of a million articles has a million ids in each split, in the
-listing of the corpus and in every annotation set that covers it. As Python
-strings in sets and dicts they take some 100 to 200 bytes each; here about
-the length of an id (25 bytes). Lookups are binary searches.
+An id here is about the length of its bytes (25), where a Python string in a set
+takes 100 to 200. The helpers (:func:`encoded`, :func:`byte_array`,
+:func:`positions_in`, :func:`insert_sorted`) serve every sorted array of ids;
+:class:`ArticleIds` is the ids of one chunk of the build. Ids of a whole corpus are
+never held so: they are sorted in runs on disk (:mod:`wirecorpus.sorted_ids`).
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import overload
 
 import numpy as np
@@ -72,12 +71,6 @@ class ArticleIds:
             blocks.append(byte_array(block))
         return cls(np.unique(np.concatenate(blocks)) if blocks else np.array([], dtype="S1"))
 
-    @classmethod
-    def in_folder(cls, folder: Path) -> ArticleIds:
-        """The ids of the JSON files in a folder (an annotation set's), from their names."""
-        with os.scandir(folder) as entries:
-            return cls.of(entry.name[: -len(".json")] for entry in entries if entry.name.endswith(".json"))
-
     def __len__(self) -> int:
         return len(self.array)
 
@@ -99,29 +92,5 @@ class ArticleIds:
             return ArticleIds(self.array[index])
         return self.array[index].decode("utf-8", "surrogateescape")
 
-    def __contains__(self, article: object) -> bool:
-        return isinstance(article, str) and bool(self.contains([article])[0])
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ArticleIds) and np.array_equal(self.array, other.array)
-
     def __repr__(self) -> str:
         return f"ArticleIds({len(self)} ids)"
-
-    def positions(self, articles: Iterable[str]) -> np.ndarray:
-        """Where each id is in the sorted ids, -1 for an id that is not there."""
-        return positions_in(self.array, byte_array([encoded(article) for article in articles]))
-
-    def contains(self, articles: Iterable[str]) -> np.ndarray:
-        """For each id, whether it is here."""
-        return self.positions(articles) >= 0
-
-    def intersection(self, other: ArticleIds) -> ArticleIds:
-        return ArticleIds(np.intersect1d(self.array, other.array, assume_unique=True))
-
-    def difference(self, other: ArticleIds) -> ArticleIds:
-        """The ids here that are not in ``other``."""
-        return ArticleIds(np.setdiff1d(self.array, other.array, assume_unique=True))
-
-    def union(self, other: ArticleIds) -> ArticleIds:
-        return ArticleIds(np.union1d(self.array, other.array))
